@@ -1,0 +1,43 @@
+/* qualify-dataset-private.h
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "qualify-dataset.h"
+
+G_BEGIN_DECLS
+
+/* One lead field as a column of interned values. id 0 is "empty". */
+typedef struct
+{
+  char       *name;
+  guint32    *ids;       /* n_leads entries */
+  GPtrArray  *raw;       /* id → value as stored (display text) */
+  GPtrArray  *normal;    /* id → trimmed, case-folded text */
+} QualifyColumn;
+
+/* Events of lead i are [offsets[i], offsets[i+1]). Within a lead, events are
+ * in no particular order. */
+typedef struct
+{
+  guint64  n;
+  guint64 *offsets;      /* n_leads + 1 */
+  guint32 *type_ids;     /* index into types */
+  guint32 *detail_ids;   /* index into details; 0 = no detail */
+  gint64  *times;        /* unix seconds */
+  GPtrArray *types;      /* id → normalized type name (id 0 unused) */
+  GPtrArray *details;    /* id → detail (raw); id 0 = NULL */
+  GPtrArray *details_normal; /* id → case-folded detail */
+} QualifyEventIndex;
+
+/* Loads (once) and returns the column for a canonical or custom field. */
+const QualifyColumn     *_qualify_dataset_get_column (QualifyDataset *self,
+                                                      const char     *field,
+                                                      GError        **error);
+const QualifyEventIndex *_qualify_dataset_get_events (QualifyDataset *self);
+
+G_END_DECLS

@@ -1,0 +1,3 @@
+/* qualify-dataset.c — being written */
+#include "config.h"
+#include "qualify-dataset.h"

@@ -1,0 +1,3 @@
+/* qualify-demo.c — being written */
+#include "config.h"
+#include "qualify-demo.h"

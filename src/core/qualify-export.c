@@ -1,0 +1,3 @@
+/* qualify-export.c — being written */
+#include "config.h"
+#include "qualify-export.h"

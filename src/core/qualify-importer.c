@@ -1,0 +1,3 @@
+/* qualify-importer.c — being written */
+#include "config.h"
+#include "qualify-importer.h"

@@ -1,0 +1,3 @@
+/* qualify-model.c — being written */
+#include "config.h"
+#include "qualify-model.h"

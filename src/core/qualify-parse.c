@@ -1,0 +1,3 @@
+/* qualify-parse.c — being written */
+#include "config.h"
+#include "qualify-parse.h"

@@ -1,0 +1,3 @@
+/* qualify-scorer.c — being written */
+#include "config.h"
+#include "qualify-scorer.h"
