@@ -1,0 +1,3 @@
+/* main.c — being written */
+#include "config.h"
+int main (void) { return 1; }
