@@ -1,3 +1,539 @@
-/* qualify-dataset.c — being written */
+/* qualify-dataset.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "qualify-dataset"
+
 #include "config.h"
-#include "qualify-dataset.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "qualify-dataset-private.h"
+#include "qualify-model.h"
+#include "qualify-store-private.h"
+
+struct _QualifyDataset
+{
+  GObject            parent_instance;
+
+  QualifyStore      *store;
+  gint64             only_lead;   /* 0 = every lead */
+
+  guint              n_leads;
+  gint64            *lead_ids;    /* ascending */
+
+  /* lead id → index: dense table when ids are compact, else binary search */
+  gint64             min_id;
+  guint32           *index_of;
+  gsize              index_of_len;
+
+  GMutex             columns_lock;
+  GHashTable        *columns;     /* field name → QualifyColumn */
+
+  QualifyEventIndex  events;
+};
+
+G_DEFINE_FINAL_TYPE (QualifyDataset, qualify_dataset, G_TYPE_OBJECT)
+
+static void
+column_free (QualifyColumn *column)
+{
+  g_free (column->name);
+  g_free (column->ids);
+  g_clear_pointer (&column->raw, g_ptr_array_unref);
+  g_clear_pointer (&column->normal, g_ptr_array_unref);
+  g_free (column);
+}
+
+static void
+qualify_dataset_finalize (GObject *object)
+{
+  QualifyDataset *self = (QualifyDataset *)object;
+
+  g_clear_object (&self->store);
+  g_free (self->lead_ids);
+  g_free (self->index_of);
+  g_clear_pointer (&self->columns, g_hash_table_unref);
+  g_mutex_clear (&self->columns_lock);
+
+  g_free (self->events.offsets);
+  g_free (self->events.type_ids);
+  g_free (self->events.detail_ids);
+  g_free (self->events.times);
+  g_clear_pointer (&self->events.types, g_ptr_array_unref);
+  g_clear_pointer (&self->events.details, g_ptr_array_unref);
+  g_clear_pointer (&self->events.details_normal, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (qualify_dataset_parent_class)->finalize (object);
+}
+
+static void
+qualify_dataset_class_init (QualifyDatasetClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = qualify_dataset_finalize;
+}
+
+static void
+qualify_dataset_init (QualifyDataset *self)
+{
+  g_mutex_init (&self->columns_lock);
+  self->columns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) column_free);
+}
+
+static gboolean
+load_lead_ids (QualifyDataset  *self,
+               GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  if (self->only_lead != 0)
+    stmt = _qualify_store_prepare (self->store, "SELECT id FROM leads WHERE id = ?", error);
+  else
+    stmt = _qualify_store_prepare (self->store, "SELECT id FROM leads ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (self->only_lead != 0)
+    sqlite3_bind_int64 (stmt, 1, self->only_lead);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return _qualify_store_set_error (self->store, rc, _("Could not read leads"), error);
+
+  self->n_leads = ids->len;
+  self->lead_ids = (gint64 *) (gpointer) g_array_free (g_steal_pointer (&ids), FALSE);
+
+  if (self->n_leads > 0)
+    {
+      gint64 span = self->lead_ids[self->n_leads - 1] - self->lead_ids[0] + 1;
+
+      self->min_id = self->lead_ids[0];
+      if (span <= (gint64) self->n_leads * 4 + 1024)
+        {
+          self->index_of_len = span;
+          self->index_of = g_new (guint32, span);
+          memset (self->index_of, 0xff, sizeof (guint32) * span);
+          for (guint i = 0; i < self->n_leads; i++)
+            self->index_of[self->lead_ids[i] - self->min_id] = i;
+        }
+    }
+
+  return TRUE;
+}
+
+guint
+qualify_dataset_find_lead (QualifyDataset *self,
+                           gint64          lead_id)
+{
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (QUALIFY_IS_DATASET (self), G_MAXUINT);
+
+  if (self->index_of != NULL)
+    {
+      if (lead_id < self->min_id || lead_id - self->min_id >= (gint64) self->index_of_len)
+        return G_MAXUINT;
+      return self->index_of[lead_id - self->min_id];
+    }
+
+  hi = self->n_leads;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (self->lead_ids[mid] < lead_id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return (lo < self->n_leads && self->lead_ids[lo] == lead_id) ? lo : G_MAXUINT;
+}
+
+/* Reads "SELECT id, text" rows into a GPtrArray indexed by id (1-based, dense). */
+static GPtrArray *
+load_dictionary (QualifyDataset  *self,
+                 const char      *sql,
+                 gboolean         normalize,
+                 GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (self->store, sql, error);
+  g_autoptr(GPtrArray) dict = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  g_ptr_array_add (dict, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      const char *text = (const char *) sqlite3_column_text (stmt, 1);
+
+      if (id <= 0 || id > G_MAXUINT32 - 1)
+        continue;
+      while ((gint64) dict->len <= id)
+        g_ptr_array_add (dict, NULL);
+      g_free (g_ptr_array_index (dict, id));
+      g_ptr_array_index (dict, id) = normalize ? qualify_model_normalize (text) : g_strdup (text);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _qualify_store_set_error (self->store, rc, _("Could not read event names"), error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&dict);
+}
+
+typedef struct
+{
+  guint32 lead;
+  guint32 type;
+  guint32 detail;
+  gint64  time;
+} RawEvent;
+
+static gboolean
+load_events (QualifyDataset  *self,
+             GCancellable    *cancellable,
+             GError         **error)
+{
+  QualifyEventIndex *ev = &self->events;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (RawEvent));
+  guint64 *fill;
+  guint64 n = 0;
+  int rc;
+
+  if (!(ev->types = load_dictionary (self, "SELECT id, name FROM event_types", TRUE, error)))
+    return FALSE;
+
+  if (self->only_lead != 0)
+    {
+      /* Only the details this lead uses. */
+      g_autofree char *sql = g_strdup_printf ("SELECT id, value FROM event_details WHERE id IN "
+                                              "(SELECT detail_id FROM events WHERE lead_id = %"
+                                              G_GINT64_FORMAT ")", self->only_lead);
+      ev->details = load_dictionary (self, sql, FALSE, error);
+    }
+  else
+    ev->details = load_dictionary (self, "SELECT id, value FROM event_details", FALSE, error);
+  if (ev->details == NULL)
+    return FALSE;
+
+  ev->details_normal = g_ptr_array_new_full (ev->details->len, g_free);
+  for (guint i = 0; i < ev->details->len; i++)
+    g_ptr_array_add (ev->details_normal, qualify_model_normalize (g_ptr_array_index (ev->details, i)));
+
+  if (self->only_lead != 0)
+    stmt = _qualify_store_prepare (self->store,
+                                   "SELECT lead_id, type_id, coalesce(detail_id, 0), occurred_at "
+                                   "FROM events WHERE lead_id = ?", error);
+  else
+    stmt = _qualify_store_prepare (self->store,
+                                   "SELECT lead_id, type_id, coalesce(detail_id, 0), occurred_at "
+                                   "FROM events", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (self->only_lead != 0)
+    sqlite3_bind_int64 (stmt, 1, self->only_lead);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RawEvent r;
+      guint index = qualify_dataset_find_lead (self, sqlite3_column_int64 (stmt, 0));
+      gint64 type = sqlite3_column_int64 (stmt, 1);
+      gint64 detail = sqlite3_column_int64 (stmt, 2);
+
+      if (index == G_MAXUINT || type <= 0 || type >= ev->types->len)
+        continue;
+      if (detail < 0 || detail >= ev->details->len)
+        detail = 0;
+
+      r.lead = index;
+      r.type = type;
+      r.detail = detail;
+      r.time = sqlite3_column_int64 (stmt, 3);
+      g_array_append_val (raw, r);
+
+      if ((++n & 0xfffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return _qualify_store_set_error (self->store, rc, _("Could not read events"), error);
+
+  /* Counting sort by lead: stable, so each lead keeps rowid order. */
+  ev->n = raw->len;
+  ev->offsets = g_new0 (guint64, self->n_leads + 1);
+  for (guint64 i = 0; i < ev->n; i++)
+    ev->offsets[g_array_index (raw, RawEvent, i).lead + 1]++;
+  for (guint i = 0; i < self->n_leads; i++)
+    ev->offsets[i + 1] += ev->offsets[i];
+
+  ev->type_ids = g_new (guint32, MAX (ev->n, 1));
+  ev->detail_ids = g_new (guint32, MAX (ev->n, 1));
+  ev->times = g_new (gint64, MAX (ev->n, 1));
+  fill = g_new (guint64, MAX (self->n_leads, 1));
+  memcpy (fill, ev->offsets, sizeof (guint64) * self->n_leads);
+
+  for (guint64 i = 0; i < ev->n; i++)
+    {
+      const RawEvent *r = &g_array_index (raw, RawEvent, i);
+      guint64 at = fill[r->lead]++;
+
+      ev->type_ids[at] = r->type;
+      ev->detail_ids[at] = r->detail;
+      ev->times[at] = r->time;
+    }
+  g_free (fill);
+
+  return TRUE;
+}
+
+static QualifyDataset *
+dataset_load (QualifyStore  *store,
+              gint64         only_lead,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(QualifyDataset) self = g_object_new (QUALIFY_TYPE_DATASET, NULL);
+
+  self->store = g_object_ref (store);
+  self->only_lead = only_lead;
+
+  if (!load_lead_ids (self, error))
+    return NULL;
+
+  if (only_lead != 0 && self->n_leads == 0)
+    {
+      g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_FOUND,
+                   _("There is no lead %" G_GINT64_FORMAT " in this workspace."), only_lead);
+      return NULL;
+    }
+
+  if (!load_events (self, cancellable, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * qualify_dataset_load:
+ *
+ * Reads every lead id and every event. Lead field columns are read later, on
+ * first use, so a model touching five fields reads five columns.
+ */
+QualifyDataset *
+qualify_dataset_load (QualifyStore  *store,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_return_val_if_fail (QUALIFY_IS_STORE (store), NULL);
+  return dataset_load (store, 0, cancellable, error);
+}
+
+QualifyDataset *
+qualify_dataset_load_lead (QualifyStore  *store,
+                           gint64         lead_id,
+                           GError       **error)
+{
+  g_return_val_if_fail (QUALIFY_IS_STORE (store), NULL);
+  g_return_val_if_fail (lead_id > 0, NULL);
+  return dataset_load (store, lead_id, NULL, error);
+}
+
+guint
+qualify_dataset_get_n_leads (QualifyDataset *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_DATASET (self), 0);
+  return self->n_leads;
+}
+
+guint64
+qualify_dataset_get_n_events (QualifyDataset *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_DATASET (self), 0);
+  return self->events.n;
+}
+
+gint64
+qualify_dataset_get_lead_id (QualifyDataset *self,
+                             guint           index)
+{
+  g_return_val_if_fail (QUALIFY_IS_DATASET (self), 0);
+  g_return_val_if_fail (index < self->n_leads, 0);
+  return self->lead_ids[index];
+}
+
+QualifyStore *
+qualify_dataset_get_store (QualifyDataset *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_DATASET (self), NULL);
+  return self->store;
+}
+
+const QualifyEventIndex *
+_qualify_dataset_get_events (QualifyDataset *self)
+{
+  return &self->events;
+}
+
+static const char *
+column_sql (QualifyDataset *self,
+            const char     *field,
+            gboolean       *custom)
+{
+  QualifyField f;
+
+  *custom = !qualify_field_from_name (field, &f);
+  if (*custom)
+    return self->only_lead
+      ? "SELECT l.id, j.value FROM leads l, json_each(l.custom) j "
+        "WHERE l.custom IS NOT NULL AND j.key = ?1 AND l.id = ?2"
+      : "SELECT l.id, j.value FROM leads l, json_each(l.custom) j "
+        "WHERE l.custom IS NOT NULL AND j.key = ?1";
+
+  return NULL;
+}
+
+static QualifyColumn *
+load_column (QualifyDataset  *self,
+             const char      *field,
+             GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) interned = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *sql = NULL;
+  QualifyColumn *column;
+  gboolean custom;
+  const char *custom_sql;
+  QualifyField f = 0;
+  int rc;
+
+  custom_sql = column_sql (self, field, &custom);
+  if (!custom)
+    {
+      qualify_field_from_name (field, &f);
+      if (qualify_field_get_kind (f) == QUALIFY_FIELD_KIND_TIMESTAMP)
+        sql = g_strdup_printf ("SELECT id, strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %s, 'unixepoch') "
+                               "FROM leads WHERE %s IS NOT NULL%s",
+                               field, field, self->only_lead ? " AND id = ?2" : "");
+      else
+        sql = g_strdup_printf ("SELECT id, %s FROM leads WHERE %s IS NOT NULL%s",
+                               field, field, self->only_lead ? " AND id = ?2" : "");
+      stmt = _qualify_store_prepare (self->store, sql, error);
+    }
+  else
+    {
+      stmt = _qualify_store_prepare (self->store, custom_sql, error);
+      if (stmt != NULL)
+        sqlite3_bind_text (stmt, 1, field, -1, SQLITE_TRANSIENT);
+    }
+  if (stmt == NULL)
+    return NULL;
+  if (self->only_lead)
+    sqlite3_bind_int64 (stmt, 2, self->only_lead);
+
+  column = g_new0 (QualifyColumn, 1);
+  column->name = g_strdup (field);
+  column->ids = g_new0 (guint32, MAX (self->n_leads, 1));
+  column->raw = g_ptr_array_new_with_free_func (g_free);
+  column->normal = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (column->raw, NULL);
+  g_ptr_array_add (column->normal, NULL);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint index = qualify_dataset_find_lead (self, sqlite3_column_int64 (stmt, 0));
+      const char *text;
+      gpointer id;
+
+      if (index == G_MAXUINT || sqlite3_column_type (stmt, 1) == SQLITE_NULL)
+        continue;
+
+      if (!custom && qualify_field_get_kind (f) == QUALIFY_FIELD_KIND_NUMBER)
+        {
+          /* REAL column: render integers without ".0" */
+          double v = sqlite3_column_double (stmt, 1);
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          if (v == (double) (gint64) v)
+            g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, (gint64) v);
+          else
+            g_ascii_formatd (buf, sizeof buf, "%.15g", v);
+
+          if (!g_hash_table_lookup_extended (interned, buf, NULL, &id))
+            {
+              char *copy = g_strdup (buf);
+              id = GUINT_TO_POINTER (column->raw->len);
+              g_ptr_array_add (column->raw, copy);
+              g_ptr_array_add (column->normal, g_strdup (buf));
+              g_hash_table_insert (interned, copy, id);
+            }
+        }
+      else
+        {
+          text = (const char *) sqlite3_column_text (stmt, 1);
+          if (text == NULL)
+            continue;
+          if (!g_hash_table_lookup_extended (interned, text, NULL, &id))
+            {
+              char *copy = g_strdup (text);
+              char *normal = qualify_model_normalize (copy);
+
+              if (normal == NULL || normal[0] == '\0')
+                {
+                  g_free (normal);
+                  g_free (copy);
+                  continue;
+                }
+              id = GUINT_TO_POINTER (column->raw->len);
+              g_ptr_array_add (column->raw, copy);
+              g_ptr_array_add (column->normal, normal);
+              g_hash_table_insert (interned, copy, id);
+            }
+        }
+
+      column->ids[index] = GPOINTER_TO_UINT (id);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      g_autofree char *what = g_strdup_printf (_("Could not read the field “%s”"), field);
+      column_free (column);
+      _qualify_store_set_error (self->store, rc, what, error);
+      return NULL;
+    }
+
+  return column;
+}
+
+const QualifyColumn *
+_qualify_dataset_get_column (QualifyDataset  *self,
+                             const char      *field,
+                             GError         **error)
+{
+  QualifyColumn *column;
+
+  g_return_val_if_fail (QUALIFY_IS_DATASET (self), NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  g_mutex_lock (&self->columns_lock);
+  column = g_hash_table_lookup (self->columns, field);
+  if (column == NULL && (column = load_column (self, field, error)) != NULL)
+    g_hash_table_insert (self->columns, column->name, column);
+  g_mutex_unlock (&self->columns_lock);
+
+  return column;
+}

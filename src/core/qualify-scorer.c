@@ -1,3 +1,1240 @@
-/* qualify-scorer.c — being written */
+/* qualify-scorer.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "qualify-scorer"
+
 #include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "qualify-dataset-private.h"
+#include "qualify-parse.h"
 #include "qualify-scorer.h"
+#include "qualify-store-private.h"
+
+#define SECONDS_PER_DAY 86400.0
+
+/* A field rule compiled against one dataset column: match[value id]. */
+typedef struct
+{
+  const QualifyFieldRule *rule;
+  const QualifyColumn    *column;
+  guint8                 *match;
+} CompiledFieldRule;
+
+struct _QualifyScorer
+{
+  GObject            parent_instance;
+
+  QualifyModel      *model;
+  QualifyDataset    *dataset;
+
+  guint              n_fit;
+  CompiledFieldRule *fit;
+  guint              n_disqualify;
+  CompiledFieldRule *disqualify;
+
+  /* Engagement: event matches rule r when (type_mask[type] & detail_mask[detail]) has bit r. */
+  guint              n_engagement;
+  guint64           *type_mask;
+  guint64           *detail_mask;
+  guint8            *sales_ready;   /* per type id */
+  double            *points;
+  double            *inv_half_life; /* 0 = no decay */
+  double            *cap;           /* 0 = no cap */
+  double            *within;        /* days, 0 = unlimited */
+
+  double             mql;
+  double             min_fit;
+  double             min_engagement;
+  guint              n_grades;
+};
+
+G_DEFINE_FINAL_TYPE (QualifyScorer, qualify_scorer, G_TYPE_OBJECT)
+
+static void
+qualify_scorer_finalize (GObject *object)
+{
+  QualifyScorer *self = (QualifyScorer *)object;
+
+  for (guint i = 0; i < self->n_fit; i++)
+    g_free (self->fit[i].match);
+  for (guint i = 0; i < self->n_disqualify; i++)
+    g_free (self->disqualify[i].match);
+  g_free (self->fit);
+  g_free (self->disqualify);
+  g_free (self->type_mask);
+  g_free (self->detail_mask);
+  g_free (self->sales_ready);
+  g_free (self->points);
+  g_free (self->inv_half_life);
+  g_free (self->cap);
+  g_free (self->within);
+  g_clear_object (&self->model);
+  g_clear_object (&self->dataset);
+
+  G_OBJECT_CLASS (qualify_scorer_parent_class)->finalize (object);
+}
+
+static void
+qualify_scorer_class_init (QualifyScorerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = qualify_scorer_finalize;
+}
+
+static void
+qualify_scorer_init (QualifyScorer *self)
+{
+}
+
+/* "https://www.Acme.com/about" → "acme.com" (input already case-folded) */
+static char *
+domain_of (const char *value,
+           gboolean    is_email)
+{
+  const char *p = value;
+  const char *end;
+
+  if (is_email)
+    {
+      const char *at = strrchr (value, '@');
+      return at ? g_strdup (at + 1) : NULL;
+    }
+
+  if (g_str_has_prefix (p, "http://"))
+    p += 7;
+  else if (g_str_has_prefix (p, "https://"))
+    p += 8;
+  if (g_str_has_prefix (p, "www."))
+    p += 4;
+  end = p + strcspn (p, "/?#");
+
+  return end > p ? g_strndup (p, end - p) : NULL;
+}
+
+static gboolean
+domain_matches (const char *domain,
+                const char *wanted)
+{
+  gsize dl = strlen (domain);
+  gsize wl = strlen (wanted);
+
+  if (dl == wl)
+    return strcmp (domain, wanted) == 0;
+
+  /* subdomains count: mail.rival.example is in rival.example */
+  return dl > wl && domain[dl - wl - 1] == '.' && strcmp (domain + dl - wl, wanted) == 0;
+}
+
+static gboolean
+any_value (const QualifyFieldRule *rule,
+           const char             *value,
+           gboolean              (*test) (const char *, const char *))
+{
+  for (guint i = 0; rule->values != NULL && rule->values[i] != NULL; i++)
+    if (test (value, rule->values[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+test_equal (const char *a, const char *b) { return strcmp (a, b) == 0; }
+static gboolean
+test_contains (const char *a, const char *b) { return strstr (a, b) != NULL; }
+static gboolean
+test_prefix (const char *a, const char *b) { return g_str_has_prefix (a, b); }
+static gboolean
+test_suffix (const char *a, const char *b) { return g_str_has_suffix (a, b); }
+
+static gboolean
+list_has_any (const QualifyFieldRule *rule,
+              const char             *value)
+{
+  g_auto(GStrv) items = g_strsplit_set (value, ";,|", -1);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_strstrip (items[i]);
+      if (items[i][0] != '\0' && any_value (rule, items[i], test_equal))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+value_equals (const QualifyFieldRule *rule,
+              const char             *value)
+{
+  double number;
+
+  if (rule->has_number && qualify_parse_number (value, &number))
+    return number == rule->lo;
+
+  return rule->values != NULL && rule->values[0] != NULL && strcmp (value, rule->values[0]) == 0;
+}
+
+/* Does a non-empty, normalized value match? */
+static gboolean
+value_matches (const QualifyFieldRule *rule,
+               const char             *value)
+{
+  double number;
+
+  switch (rule->op)
+    {
+    case QUALIFY_OP_EQUALS:
+      return value_equals (rule, value);
+    case QUALIFY_OP_NOT_EQUALS:
+      return !value_equals (rule, value);
+    case QUALIFY_OP_IN:
+      return any_value (rule, value, test_equal);
+    case QUALIFY_OP_NOT_IN:
+      return !any_value (rule, value, test_equal);
+    case QUALIFY_OP_CONTAINS:
+      return any_value (rule, value, test_contains);
+    case QUALIFY_OP_NOT_CONTAINS:
+      return !any_value (rule, value, test_contains);
+    case QUALIFY_OP_STARTS_WITH:
+      return any_value (rule, value, test_prefix);
+    case QUALIFY_OP_ENDS_WITH:
+      return any_value (rule, value, test_suffix);
+    case QUALIFY_OP_GTE:
+      return qualify_parse_number (value, &number) && number >= rule->lo;
+    case QUALIFY_OP_LTE:
+      return qualify_parse_number (value, &number) && number <= rule->lo;
+    case QUALIFY_OP_BETWEEN:
+      return qualify_parse_number (value, &number) && number >= rule->lo && number <= rule->hi;
+    case QUALIFY_OP_IS_SET:
+      return TRUE;
+    case QUALIFY_OP_IS_EMPTY:
+      return FALSE;
+    case QUALIFY_OP_DOMAIN_IN:
+      {
+        g_autofree char *domain = domain_of (value, strchr (value, '@') != NULL);
+
+        for (guint i = 0; domain && rule->values && rule->values[i]; i++)
+          if (domain_matches (domain, rule->values[i]))
+            return TRUE;
+        return FALSE;
+      }
+    case QUALIFY_OP_HAS_ANY:
+      return list_has_any (rule, value);
+    case QUALIFY_N_OPS:
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+compile_field_rule (QualifyScorer          *self,
+                    const QualifyFieldRule *rule,
+                    CompiledFieldRule      *out,
+                    GError                **error)
+{
+  const QualifyColumn *column = _qualify_dataset_get_column (self->dataset, rule->field, error);
+
+  if (column == NULL)
+    return FALSE;
+
+  out->rule = rule;
+  out->column = column;
+  out->match = g_new0 (guint8, column->normal->len);
+  /* id 0 is the empty value: only is_empty matches it */
+  out->match[0] = rule->op == QUALIFY_OP_IS_EMPTY;
+  for (guint id = 1; id < column->normal->len; id++)
+    out->match[id] = value_matches (rule, g_ptr_array_index (column->normal, id));
+
+  return TRUE;
+}
+
+/**
+ * qualify_scorer_new:
+ *
+ * Compiles @model against @dataset: every field rule becomes a lookup table
+ * over the distinct values of its column, every engagement rule a bit in
+ * per-type and per-detail masks. Scoring is then table lookups only.
+ */
+QualifyScorer *
+qualify_scorer_new (QualifyModel    *model,
+                    QualifyDataset  *dataset,
+                    GError         **error)
+{
+  g_autoptr(QualifyScorer) self = NULL;
+  const QualifyEventIndex *ev;
+  const char * const *sales_ready;
+
+  g_return_val_if_fail (QUALIFY_IS_MODEL (model), NULL);
+  g_return_val_if_fail (QUALIFY_IS_DATASET (dataset), NULL);
+
+  self = g_object_new (QUALIFY_TYPE_SCORER, NULL);
+  self->model = g_object_ref (model);
+  self->dataset = g_object_ref (dataset);
+  ev = _qualify_dataset_get_events (dataset);
+
+  self->n_fit = qualify_model_get_n_fit_rules (model);
+  self->fit = g_new0 (CompiledFieldRule, MAX (self->n_fit, 1));
+  for (guint i = 0; i < self->n_fit; i++)
+    if (!compile_field_rule (self, qualify_model_get_fit_rule (model, i), &self->fit[i], error))
+      return NULL;
+
+  self->n_disqualify = qualify_model_get_n_disqualify_rules (model);
+  self->disqualify = g_new0 (CompiledFieldRule, MAX (self->n_disqualify, 1));
+  for (guint i = 0; i < self->n_disqualify; i++)
+    if (!compile_field_rule (self, qualify_model_get_disqualify_rule (model, i), &self->disqualify[i], error))
+      return NULL;
+
+  self->n_engagement = qualify_model_get_n_engagement_rules (model);
+  g_return_val_if_fail (self->n_engagement <= 64, NULL);
+  self->type_mask = g_new0 (guint64, MAX (ev->types->len, 1));
+  self->detail_mask = g_new0 (guint64, MAX (ev->details->len, 1));
+  self->sales_ready = g_new0 (guint8, MAX (ev->types->len, 1));
+  self->points = g_new0 (double, MAX (self->n_engagement, 1));
+  self->inv_half_life = g_new0 (double, MAX (self->n_engagement, 1));
+  self->cap = g_new0 (double, MAX (self->n_engagement, 1));
+  self->within = g_new0 (double, MAX (self->n_engagement, 1));
+
+  for (guint r = 0; r < self->n_engagement; r++)
+    {
+      const QualifyEngagementRule *rule = qualify_model_get_engagement_rule (model, r);
+      guint64 bit = G_GUINT64_CONSTANT (1) << r;
+
+      self->points[r] = rule->points;
+      self->inv_half_life[r] = rule->half_life_days > 0 ? 1.0 / rule->half_life_days : 0;
+      self->cap[r] = rule->cap;
+      self->within[r] = rule->within_days;
+
+      for (guint t = 1; t < ev->types->len; t++)
+        {
+          const char *name = g_ptr_array_index (ev->types, t);
+          if (name != NULL && g_strcmp0 (name, rule->event) == 0)
+            self->type_mask[t] |= bit;
+        }
+
+      for (guint d = 0; d < ev->details_normal->len; d++)
+        {
+          const char *detail = g_ptr_array_index (ev->details_normal, d);
+
+          if (rule->match == NULL || qualify_glob_match (rule->match, detail ? detail : ""))
+            self->detail_mask[d] |= bit;
+        }
+    }
+
+  sales_ready = qualify_model_get_sales_ready (model);
+  for (guint i = 0; sales_ready != NULL && sales_ready[i] != NULL; i++)
+    for (guint t = 1; t < ev->types->len; t++)
+      if (g_strcmp0 (g_ptr_array_index (ev->types, t), sales_ready[i]) == 0)
+        self->sales_ready[t] = TRUE;
+
+  self->mql = qualify_model_get_mql_threshold (model);
+  self->min_fit = qualify_model_get_min_fit (model);
+  self->min_engagement = qualify_model_get_min_engagement (model);
+  self->n_grades = qualify_model_get_n_grades (model);
+
+  return g_steal_pointer (&self);
+}
+
+QualifyModel *
+qualify_scorer_get_model (QualifyScorer *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_SCORER (self), NULL);
+  return self->model;
+}
+
+/* Per-rule engagement of one lead, shared by run and explain so both give the
+ * very same numbers. */
+typedef struct
+{
+  double   decayed[64];
+  guint    count[64];
+  gint64   last[64];
+  gboolean sales_ready;
+} EngagementAcc;
+
+static inline void
+accumulate_events (QualifyScorer *self,
+                   guint          lead,
+                   gint64         as_of,
+                   EngagementAcc *acc,
+                   gboolean       detailed)
+{
+  const QualifyEventIndex *ev = _qualify_dataset_get_events (self->dataset);
+  guint64 end = ev->offsets[lead + 1];
+
+  for (guint64 e = ev->offsets[lead]; e < end; e++)
+    {
+      gint64 t = ev->times[e];
+      guint64 mask;
+      double age;
+
+      if (t > as_of)
+        continue;
+
+      acc->sales_ready |= self->sales_ready[ev->type_ids[e]];
+      mask = self->type_mask[ev->type_ids[e]] & self->detail_mask[ev->detail_ids[e]];
+      if (mask == 0)
+        continue;
+
+      age = (double) (as_of - t) / SECONDS_PER_DAY;
+      while (mask != 0)
+        {
+          guint r = __builtin_ctzll (mask);
+
+          mask &= mask - 1;
+          if (self->within[r] > 0 && age > self->within[r])
+            continue;
+          acc->decayed[r] += self->inv_half_life[r] > 0 ? exp2 (-age * self->inv_half_life[r]) : 1.0;
+          if (detailed)
+            {
+              acc->count[r]++;
+              acc->last[r] = MAX (acc->last[r], t);
+            }
+        }
+    }
+}
+
+static inline double
+rule_engagement (QualifyScorer *self,
+                 guint          r,
+                 double         decayed)
+{
+  double sum = self->points[r] * decayed;
+
+  if (self->cap[r] > 0)
+    sum = CLAMP (sum, -self->cap[r], self->cap[r]);
+
+  return sum;
+}
+
+static inline guint8
+grade_index (QualifyScorer *self,
+             double         fit)
+{
+  for (guint g = 0; g < self->n_grades; g++)
+    if (qualify_model_get_grade (self->model, g)->bound <= fit)
+      return g;
+  return self->n_grades;
+}
+
+static void
+score_one (QualifyScorer    *self,
+           guint             lead,
+           gint64            as_of,
+           QualifyLeadScore *out)
+{
+  EngagementAcc acc;
+  gboolean disqualified = FALSE;
+  double fit = 0, engagement = 0;
+
+  for (guint i = 0; i < self->n_fit; i++)
+    if (self->fit[i].match[self->fit[i].column->ids[lead]])
+      fit += self->fit[i].rule->points;
+
+  for (guint i = 0; i < self->n_disqualify && !disqualified; i++)
+    disqualified = self->disqualify[i].match[self->disqualify[i].column->ids[lead]];
+
+  memset (acc.decayed, 0, sizeof (double) * self->n_engagement);
+  acc.sales_ready = FALSE;
+  accumulate_events (self, lead, as_of, &acc, FALSE);
+  for (guint r = 0; r < self->n_engagement; r++)
+    engagement += rule_engagement (self, r, acc.decayed[r]);
+
+  out->fit = fit;
+  out->engagement = engagement;
+  out->score = fit + engagement;
+  out->grade = grade_index (self, fit);
+
+  if (disqualified)
+    out->status = QUALIFY_STATUS_DISQUALIFIED;
+  else if (acc.sales_ready)
+    out->status = QUALIFY_STATUS_SQL;
+  else if (out->score >= self->mql && fit >= self->min_fit && engagement >= self->min_engagement)
+    out->status = QUALIFY_STATUS_MQL;
+  else
+    out->status = QUALIFY_STATUS_LEAD;
+}
+
+typedef struct
+{
+  QualifyScorer    *self;
+  gint64            as_of;
+  QualifyLeadScore *scores;
+  guint             begin;
+  guint             end;
+} Chunk;
+
+static gpointer
+score_chunk (gpointer data)
+{
+  Chunk *chunk = data;
+
+  for (guint i = chunk->begin; i < chunk->end; i++)
+    score_one (chunk->self, i, chunk->as_of, &chunk->scores[i]);
+
+  return NULL;
+}
+
+void
+qualify_scorer_run (QualifyScorer    *self,
+                    gint64            as_of,
+                    QualifyLeadScore *scores)
+{
+  guint n_leads;
+  guint n_threads;
+  g_autofree Chunk *chunks = NULL;
+  g_autofree GThread **threads = NULL;
+
+  g_return_if_fail (QUALIFY_IS_SCORER (self));
+  g_return_if_fail (scores != NULL || qualify_dataset_get_n_leads (self->dataset) == 0);
+
+  n_leads = qualify_dataset_get_n_leads (self->dataset);
+  n_threads = n_leads < 20000 ? 1 : CLAMP (g_get_num_processors (), 1, 16);
+  chunks = g_new0 (Chunk, n_threads);
+  threads = g_new0 (GThread *, n_threads);
+
+  for (guint t = 0; t < n_threads; t++)
+    {
+      chunks[t].self = self;
+      chunks[t].as_of = as_of;
+      chunks[t].scores = scores;
+      chunks[t].begin = (guint) ((guint64) n_leads * t / n_threads);
+      chunks[t].end = (guint) ((guint64) n_leads * (t + 1) / n_threads);
+    }
+
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("qualify-scorer", score_chunk, &chunks[t]);
+  score_chunk (&chunks[0]);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+}
+
+static void
+contribution_free (QualifyContribution *c)
+{
+  g_free (c->rule_id);
+  g_free (c->label);
+  g_free (c->value);
+  g_free (c);
+}
+
+static QualifyContribution *
+contribution_new (QualifyContributionKind  kind,
+                  const char              *id,
+                  const char              *label)
+{
+  QualifyContribution *c = g_new0 (QualifyContribution, 1);
+
+  c->kind = kind;
+  c->rule_id = g_strdup (id);
+  c->label = g_strdup (label ? label : id);
+  return c;
+}
+
+static int
+compare_contributions (gconstpointer a,
+                       gconstpointer b)
+{
+  const QualifyContribution *ca = *(QualifyContribution **) a;
+  const QualifyContribution *cb = *(QualifyContribution **) b;
+  int ka = ca->kind <= QUALIFY_CONTRIBUTION_ENGAGEMENT ? 0 : ca->kind;
+  int kb = cb->kind <= QUALIFY_CONTRIBUTION_ENGAGEMENT ? 0 : cb->kind;
+
+  if (ka != kb)
+    return ka - kb;
+  if (ca->points != cb->points)
+    return ca->points > cb->points ? -1 : 1;
+  return g_strcmp0 (ca->rule_id, cb->rule_id);
+}
+
+static char *
+humanize_type (const char *type)
+{
+  char *label = g_strdup (type);
+
+  g_strdelimit (label, "_-", ' ');
+  if (label[0] != '\0')
+    label[0] = g_ascii_toupper (label[0]);
+  return label;
+}
+
+QualifyExplanation *
+qualify_scorer_explain (QualifyScorer *self,
+                        guint          lead_index,
+                        gint64         as_of)
+{
+  const QualifyEventIndex *ev;
+  QualifyExplanation *ex;
+  QualifyLeadScore score;
+  EngagementAcc acc;
+
+  g_return_val_if_fail (QUALIFY_IS_SCORER (self), NULL);
+  g_return_val_if_fail (lead_index < qualify_dataset_get_n_leads (self->dataset), NULL);
+
+  ev = _qualify_dataset_get_events (self->dataset);
+  score_one (self, lead_index, as_of, &score);
+
+  ex = g_new0 (QualifyExplanation, 1);
+  ex->lead_id = qualify_dataset_get_lead_id (self->dataset, lead_index);
+  ex->as_of = as_of;
+  ex->fit = score.fit;
+  ex->engagement = score.engagement;
+  ex->score = score.score;
+  g_strlcpy (ex->grade, qualify_model_grade_for_fit (self->model, score.fit), sizeof ex->grade);
+  ex->status = score.status;
+  ex->mql_threshold = self->mql;
+  ex->min_fit = self->min_fit;
+  ex->min_engagement = self->min_engagement;
+  ex->contributions = g_ptr_array_new_with_free_func ((GDestroyNotify) contribution_free);
+
+  for (guint i = 0; i < self->n_fit; i++)
+    {
+      const CompiledFieldRule *c = &self->fit[i];
+      guint32 id = c->column->ids[lead_index];
+
+      if (c->match[id])
+        {
+          QualifyContribution *con = contribution_new (QUALIFY_CONTRIBUTION_FIT, c->rule->id, c->rule->label);
+
+          con->points = c->rule->points;
+          con->value = g_strdup (g_ptr_array_index (c->column->raw, id));
+          g_ptr_array_add (ex->contributions, con);
+        }
+    }
+
+  memset (&acc, 0, sizeof acc);
+  accumulate_events (self, lead_index, as_of, &acc, TRUE);
+  for (guint r = 0; r < self->n_engagement; r++)
+    {
+      const QualifyEngagementRule *rule = qualify_model_get_engagement_rule (self->model, r);
+      QualifyContribution *con;
+
+      if (acc.count[r] == 0)
+        continue;
+
+      con = contribution_new (QUALIFY_CONTRIBUTION_ENGAGEMENT, rule->id, rule->label);
+      con->n_events = acc.count[r];
+      con->raw_points = rule->points * acc.count[r];
+      con->decayed_points = rule->points * acc.decayed[r];
+      con->points = rule_engagement (self, r, acc.decayed[r]);
+      con->capped = con->points != con->decayed_points;
+      con->last_event = acc.last[r];
+      g_ptr_array_add (ex->contributions, con);
+    }
+
+  for (guint i = 0; i < self->n_disqualify; i++)
+    {
+      const CompiledFieldRule *c = &self->disqualify[i];
+      guint32 id = c->column->ids[lead_index];
+
+      if (c->match[id])
+        {
+          QualifyContribution *con = contribution_new (QUALIFY_CONTRIBUTION_DISQUALIFY, c->rule->id, c->rule->label);
+
+          con->value = g_strdup (g_ptr_array_index (c->column->raw, id));
+          g_ptr_array_add (ex->contributions, con);
+        }
+    }
+
+  /* Sales-ready events, one contribution per type. */
+  for (guint t = 1; t < ev->types->len; t++)
+    {
+      QualifyContribution *con = NULL;
+
+      if (!self->sales_ready[t])
+        continue;
+
+      for (guint64 e = ev->offsets[lead_index]; e < ev->offsets[lead_index + 1]; e++)
+        {
+          if (ev->type_ids[e] != t || ev->times[e] > as_of)
+            continue;
+          if (con == NULL)
+            {
+              g_autofree char *label = humanize_type (g_ptr_array_index (ev->types, t));
+              con = contribution_new (QUALIFY_CONTRIBUTION_SALES_READY, g_ptr_array_index (ev->types, t), label);
+              con->value = g_strdup (g_ptr_array_index (ev->types, t));
+            }
+          con->n_events++;
+          con->last_event = MAX (con->last_event, ev->times[e]);
+        }
+
+      if (con != NULL)
+        g_ptr_array_add (ex->contributions, con);
+    }
+
+  g_ptr_array_sort (ex->contributions, compare_contributions);
+
+  return ex;
+}
+
+const char *
+qualify_contribution_kind_to_string (QualifyContributionKind kind)
+{
+  switch (kind)
+    {
+    case QUALIFY_CONTRIBUTION_FIT:
+      return "fit";
+    case QUALIFY_CONTRIBUTION_ENGAGEMENT:
+      return "engagement";
+    case QUALIFY_CONTRIBUTION_DISQUALIFY:
+      return "disqualify";
+    case QUALIFY_CONTRIBUTION_SALES_READY:
+      return "sales_ready";
+    default:
+      return "";
+    }
+}
+
+void
+qualify_explanation_free (QualifyExplanation *explanation)
+{
+  if (explanation == NULL)
+    return;
+  g_clear_pointer (&explanation->contributions, g_ptr_array_unref);
+  g_free (explanation);
+}
+
+static void
+append_points (GString *s,
+               double   points)
+{
+  g_string_append_printf (s, "%+8.2f", points);
+}
+
+char *
+qualify_explanation_to_text (QualifyExplanation *ex,
+                             QualifyLeadRecord  *lead)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *as_of = qualify_format_timestamp (ex->as_of);
+  static const QualifyContributionKind kinds[] = {
+    QUALIFY_CONTRIBUTION_FIT, QUALIFY_CONTRIBUTION_ENGAGEMENT,
+    QUALIFY_CONTRIBUTION_DISQUALIFY, QUALIFY_CONTRIBUTION_SALES_READY,
+  };
+  const char *headings[] = {
+    _("Fit"), _("Engagement"), _("Disqualified by"), _("Hand-raised (sales-ready)"),
+  };
+
+  g_return_val_if_fail (ex != NULL, NULL);
+
+  if (lead != NULL)
+    {
+      g_autofree char *name = qualify_lead_record_dup_display_name (lead);
+      const char *email = lead->values[QUALIFY_FIELD_EMAIL];
+      const char *company = lead->values[QUALIFY_FIELD_COMPANY];
+
+      g_string_append (s, name);
+      if (email != NULL && g_strcmp0 (name, email) != 0)
+        g_string_append_printf (s, " <%s>", email);
+      if (company != NULL)
+        g_string_append_printf (s, " — %s", company);
+      g_string_append_c (s, '\n');
+    }
+
+  g_string_append_printf (s, _("%s · score %.2f (fit %.2f, engagement %.2f) · grade %s · as of %s\n"),
+                          qualify_status_get_label (ex->status), ex->score, ex->fit, ex->engagement,
+                          ex->grade, as_of);
+  g_string_append_printf (s, _("An MQL needs score ≥ %.2f, fit ≥ %.2f and engagement ≥ %.2f.\n"),
+                          ex->mql_threshold, ex->min_fit, ex->min_engagement);
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      gboolean heading = FALSE;
+
+      for (guint i = 0; i < ex->contributions->len; i++)
+        {
+          QualifyContribution *c = g_ptr_array_index (ex->contributions, i);
+
+          if (c->kind != kinds[k])
+            continue;
+          if (!heading)
+            {
+              g_string_append_printf (s, "\n%s\n", headings[k]);
+              heading = TRUE;
+            }
+
+          g_string_append (s, "  ");
+          if (c->kind <= QUALIFY_CONTRIBUTION_ENGAGEMENT)
+            append_points (s, c->points);
+          else
+            g_string_append (s, "        ");
+          g_string_append_printf (s, "  %s", c->label);
+
+          switch (c->kind)
+            {
+            case QUALIFY_CONTRIBUTION_FIT:
+            case QUALIFY_CONTRIBUTION_DISQUALIFY:
+              g_string_append_printf (s, _(" — %s is “%s”"), c->rule_id, c->value ? c->value : "");
+              break;
+            case QUALIFY_CONTRIBUTION_ENGAGEMENT:
+              g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " — %u event, %.2f points before decay, %.2f after",
+                                                      " — %u events, %.2f points before decay, %.2f after",
+                                                      c->n_events),
+                                      c->n_events, c->raw_points, c->decayed_points);
+              if (c->capped)
+                g_string_append_printf (s, _(", capped at %.2f"), c->points);
+              break;
+            case QUALIFY_CONTRIBUTION_SALES_READY:
+              g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " — %u event", " — %u events", c->n_events),
+                                      c->n_events);
+              break;
+            default:
+              break;
+            }
+          g_string_append_c (s, '\n');
+        }
+    }
+
+  g_string_append_printf (s, "\n  ");
+  append_points (s, ex->score);
+  g_string_append_printf (s, "  %s\n", _("Total"));
+
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+JsonNode *
+qualify_explanation_to_json (QualifyExplanation *ex,
+                             QualifyLeadRecord  *lead)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *as_of = qualify_format_timestamp (ex->as_of);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "email");
+  if (lead != NULL && lead->values[QUALIFY_FIELD_EMAIL] != NULL)
+    json_builder_add_string_value (b, lead->values[QUALIFY_FIELD_EMAIL]);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "fit");
+  json_builder_add_double_value (b, ex->fit);
+  json_builder_set_member_name (b, "engagement");
+  json_builder_add_double_value (b, ex->engagement);
+  json_builder_set_member_name (b, "score");
+  json_builder_add_double_value (b, ex->score);
+  json_builder_set_member_name (b, "grade");
+  json_builder_add_string_value (b, ex->grade);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, qualify_status_to_string (ex->status));
+  json_builder_set_member_name (b, "as_of");
+  json_builder_add_string_value (b, as_of);
+  json_builder_set_member_name (b, "thresholds");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mql");
+  json_builder_add_double_value (b, ex->mql_threshold);
+  json_builder_set_member_name (b, "min_fit");
+  json_builder_add_double_value (b, ex->min_fit);
+  json_builder_set_member_name (b, "min_engagement");
+  json_builder_add_double_value (b, ex->min_engagement);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "contributions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < ex->contributions->len; i++)
+    {
+      QualifyContribution *c = g_ptr_array_index (ex->contributions, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "rule_id");
+      json_builder_add_string_value (b, c->rule_id);
+      json_builder_set_member_name (b, "label");
+      json_builder_add_string_value (b, c->label);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, qualify_contribution_kind_to_string (c->kind));
+      json_builder_set_member_name (b, "points");
+      json_builder_add_double_value (b, c->points);
+      if (c->value != NULL)
+        {
+          json_builder_set_member_name (b, "value");
+          json_builder_add_string_value (b, c->value);
+        }
+      if (c->kind == QUALIFY_CONTRIBUTION_ENGAGEMENT || c->kind == QUALIFY_CONTRIBUTION_SALES_READY)
+        {
+          g_autofree char *last = qualify_format_timestamp (c->last_event);
+
+          json_builder_set_member_name (b, "events");
+          json_builder_add_int_value (b, c->n_events);
+          json_builder_set_member_name (b, "last_event");
+          json_builder_add_string_value (b, last);
+        }
+      if (c->kind == QUALIFY_CONTRIBUTION_ENGAGEMENT)
+        {
+          json_builder_set_member_name (b, "raw_points");
+          json_builder_add_double_value (b, c->raw_points);
+          json_builder_set_member_name (b, "decayed_points");
+          json_builder_add_double_value (b, c->decayed_points);
+          json_builder_set_member_name (b, "capped");
+          json_builder_add_boolean_value (b, c->capped);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+GStrv
+qualify_explanation_top_reasons (QualifyExplanation *ex,
+                                 guint               n)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint added = 0;
+
+  g_return_val_if_fail (ex != NULL, NULL);
+
+  /* A hand-raise is the strongest reason there is. */
+  for (guint i = 0; i < ex->contributions->len && added < n; i++)
+    {
+      QualifyContribution *c = g_ptr_array_index (ex->contributions, i);
+
+      if (c->kind == QUALIFY_CONTRIBUTION_SALES_READY)
+        {
+          g_autofree char *r = g_strdup_printf (_("Hand-raiser: %s"), c->label);
+          g_strv_builder_add (builder, r);
+          added++;
+        }
+    }
+
+  for (guint i = 0; i < ex->contributions->len && added < n; i++)
+    {
+      QualifyContribution *c = g_ptr_array_index (ex->contributions, i);
+      g_autofree char *r = NULL;
+
+      if (c->kind > QUALIFY_CONTRIBUTION_ENGAGEMENT || c->points <= 0)
+        continue;
+
+      if (c->kind == QUALIFY_CONTRIBUTION_FIT)
+        r = g_strdup_printf ("%s (%s)", c->label, c->value ? c->value : "");
+      else
+        r = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u event)", "%s (%u events)", c->n_events),
+                             c->label, c->n_events);
+      g_strv_builder_add (builder, r);
+      added++;
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static QualifyModel *
+load_active_model (QualifyStore  *store,
+                   gboolean       install_default,
+                   gint64        *version,
+                   GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(QualifyModel) model = NULL;
+  g_autofree char *json = qualify_store_dup_active_model_json (store, version, &local_error);
+
+  if (json == NULL)
+    {
+      g_autofree char *data = NULL;
+
+      if (!install_default || !g_error_matches (local_error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      /* A new workspace scores with the default model, saved as version 1. */
+      model = qualify_model_new_default ();
+      data = qualify_model_to_data (model, TRUE);
+      *version = qualify_store_save_model (store, qualify_model_get_name (model), data,
+                                           _("Default model"), TRUE, error);
+      return *version > 0 ? g_steal_pointer (&model) : NULL;
+    }
+
+  if (!(model = qualify_model_new_from_data (json, -1, &local_error)))
+    {
+      g_set_error (error, QUALIFY_MODEL_ERROR, QUALIFY_MODEL_ERROR_INVALID,
+                   _("The active scoring model (version %" G_GINT64_FORMAT ") is not valid: %s"),
+                   *version, local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&model);
+}
+
+typedef struct
+{
+  double        fit;
+  double        engagement;
+  gint64        mql_at;
+  gint64        sql_at;
+  QualifyStatus status;     /* NONE when there is no stored result */
+  char          grade[4];
+} Previous;
+
+static Previous *
+load_previous (QualifyStore    *store,
+               QualifyDataset  *dataset,
+               GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint n = qualify_dataset_get_n_leads (dataset);
+  Previous *prev = g_new0 (Previous, MAX (n, 1));
+  int rc;
+
+  if (!(stmt = _qualify_store_prepare (store,
+                                       "SELECT lead_id, fit, engagement, grade, status, "
+                                       "coalesce(mql_at, 0), coalesce(sql_at, 0) FROM results",
+                                       error)))
+    {
+      g_free (prev);
+      return NULL;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint i = qualify_dataset_find_lead (dataset, sqlite3_column_int64 (stmt, 0));
+      Previous *p;
+
+      if (i == G_MAXUINT)
+        continue;
+      p = &prev[i];
+      p->fit = sqlite3_column_double (stmt, 1);
+      p->engagement = sqlite3_column_double (stmt, 2);
+      g_strlcpy (p->grade, (const char *) sqlite3_column_text (stmt, 3), sizeof p->grade);
+      if (!qualify_status_from_string ((const char *) sqlite3_column_text (stmt, 4), &p->status))
+        p->status = QUALIFY_STATUS_LEAD;
+      p->mql_at = sqlite3_column_int64 (stmt, 5);
+      p->sql_at = sqlite3_column_int64 (stmt, 6);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      g_free (prev);
+      _qualify_store_set_error (store, rc, _("Could not read previous results"), error);
+      return NULL;
+    }
+
+  return prev;
+}
+
+static void
+cancelled_cb (GCancellable *cancellable,
+              QualifyStore *store)
+{
+  qualify_store_interrupt (store);
+}
+
+static gboolean
+write_results (QualifyStore           *store,
+               QualifyScorer          *scorer,
+               QualifyDataset         *dataset,
+               const QualifyLeadScore *scores,
+               const Previous         *prev,
+               gint64                  as_of,
+               gint64                  version,
+               QualifyScoreSummary    *summary,
+               GCancellable           *cancellable,
+               GError                **error)
+{
+  g_autoptr(sqlite3_stmt) upsert = NULL;
+  g_autoptr(sqlite3_stmt) history = NULL;
+  g_autoptr(sqlite3_stmt) run = NULL;
+  g_autofree char *reason = g_strdup_printf (_("Scored with model version %" G_GINT64_FORMAT), version);
+  guint n = qualify_dataset_get_n_leads (dataset);
+  QualifyModel *model = qualify_scorer_get_model (scorer);
+  int rc;
+
+  if (!(upsert = _qualify_store_prepare (store,
+                                         "INSERT INTO results (lead_id, fit, engagement, score, grade, status,"
+                                         " mql_at, sql_at, scored_at, model_version)"
+                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                                         " ON CONFLICT(lead_id) DO UPDATE SET fit = excluded.fit,"
+                                         " engagement = excluded.engagement, score = excluded.score,"
+                                         " grade = excluded.grade, status = excluded.status,"
+                                         " mql_at = excluded.mql_at, sql_at = excluded.sql_at,"
+                                         " scored_at = excluded.scored_at, model_version = excluded.model_version",
+                                         error)) ||
+      !(history = _qualify_store_prepare (store,
+                                          "INSERT INTO status_history (lead_id, from_status, to_status, at,"
+                                          " model_version, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                                          error)))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const QualifyLeadScore *s = &scores[i];
+      const Previous *p = &prev[i];
+      const char *grade = s->grade < qualify_model_get_n_grades (model)
+                          ? qualify_model_get_grade (model, s->grade)->letter : "F";
+      gint64 lead_id = qualify_dataset_get_lead_id (dataset, i);
+      gint64 mql_at = p->mql_at;
+      gint64 sql_at = p->sql_at;
+
+      summary->by_status[s->status]++;
+
+      if (p->status == s->status && p->fit == s->fit && p->engagement == s->engagement &&
+          strcmp (p->grade, grade) == 0)
+        continue;
+
+      if (s->status == QUALIFY_STATUS_MQL && mql_at == 0)
+        mql_at = as_of;
+      if (s->status == QUALIFY_STATUS_SQL && sql_at == 0)
+        sql_at = as_of;
+
+      sqlite3_bind_int64 (upsert, 1, lead_id);
+      sqlite3_bind_double (upsert, 2, s->fit);
+      sqlite3_bind_double (upsert, 3, s->engagement);
+      sqlite3_bind_double (upsert, 4, s->score);
+      sqlite3_bind_text (upsert, 5, grade, -1, SQLITE_STATIC);
+      sqlite3_bind_text (upsert, 6, qualify_status_to_string (s->status), -1, SQLITE_STATIC);
+      if (mql_at) sqlite3_bind_int64 (upsert, 7, mql_at); else sqlite3_bind_null (upsert, 7);
+      if (sql_at) sqlite3_bind_int64 (upsert, 8, sql_at); else sqlite3_bind_null (upsert, 8);
+      sqlite3_bind_int64 (upsert, 9, as_of);
+      sqlite3_bind_int64 (upsert, 10, version);
+      if ((rc = sqlite3_step (upsert)) != SQLITE_DONE)
+        return _qualify_store_set_error (store, rc, _("Could not save scores"), error);
+      sqlite3_reset (upsert);
+      summary->changed++;
+
+      if (p->status != s->status)
+        {
+          if (p->status != QUALIFY_STATUS_NONE)
+            sqlite3_bind_text (history, 2, qualify_status_to_string (p->status), -1, SQLITE_STATIC);
+          else
+            sqlite3_bind_null (history, 2);
+          sqlite3_bind_int64 (history, 1, lead_id);
+          sqlite3_bind_text (history, 3, qualify_status_to_string (s->status), -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (history, 4, as_of);
+          sqlite3_bind_int64 (history, 5, version);
+          sqlite3_bind_text (history, 6, reason, -1, SQLITE_STATIC);
+          if ((rc = sqlite3_step (history)) != SQLITE_DONE)
+            return _qualify_store_set_error (store, rc, _("Could not save the status history"), error);
+          sqlite3_reset (history);
+          summary->transitions++;
+        }
+
+      if ((summary->changed & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+
+  if (!(run = _qualify_store_prepare (store,
+                                      "INSERT INTO score_runs (as_of, started_at, finished_at, model_version,"
+                                      " leads, changed, lead, mql, sql, disqualified)"
+                                      " VALUES (?, unixepoch(), unixepoch(), ?, ?, ?, ?, ?, ?, ?)",
+                                      error)))
+    return FALSE;
+  sqlite3_bind_int64 (run, 1, as_of);
+  sqlite3_bind_int64 (run, 2, version);
+  sqlite3_bind_int64 (run, 3, n);
+  sqlite3_bind_int64 (run, 4, summary->changed);
+  sqlite3_bind_int64 (run, 5, summary->by_status[QUALIFY_STATUS_LEAD]);
+  sqlite3_bind_int64 (run, 6, summary->by_status[QUALIFY_STATUS_MQL]);
+  sqlite3_bind_int64 (run, 7, summary->by_status[QUALIFY_STATUS_SQL]);
+  sqlite3_bind_int64 (run, 8, summary->by_status[QUALIFY_STATUS_DISQUALIFIED]);
+  if ((rc = sqlite3_step (run)) != SQLITE_DONE)
+    return _qualify_store_set_error (store, rc, _("Could not record the scoring run"), error);
+
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE models SET mql_count = %" G_GUINT64_FORMAT
+                                            " WHERE version = %" G_GINT64_FORMAT " AND mql_count IS NULL",
+                                            summary->by_status[QUALIFY_STATUS_MQL], version);
+    if (!_qualify_store_exec (store, sql, error))
+      return FALSE;
+  }
+
+  return TRUE;
+}
+
+gboolean
+qualify_score_workspace (QualifyStore         *store,
+                         gint64                as_of,
+                         GCancellable         *cancellable,
+                         QualifyScoreSummary  *summary,
+                         GError              **error)
+{
+  g_autoptr(QualifyModel) model = NULL;
+  g_autoptr(QualifyDataset) dataset = NULL;
+  g_autoptr(QualifyScorer) scorer = NULL;
+  g_autofree QualifyLeadScore *scores = NULL;
+  g_autofree Previous *prev = NULL;
+  QualifyScoreSummary local_summary;
+  gulong cancel_id = 0;
+  gint64 version = 0;
+  gint64 t0, t1, t2;
+
+  g_return_val_if_fail (QUALIFY_IS_STORE (store), FALSE);
+
+  if (summary == NULL)
+    summary = &local_summary;
+  memset (summary, 0, sizeof *summary);
+  summary->as_of = as_of;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (cancellable != NULL)
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), store, NULL);
+
+  /* One write transaction from first read to last write: the results match
+   * exactly the leads, events and model they were computed from. */
+  if (!qualify_store_begin (store, error))
+    goto failed;
+
+  t0 = g_get_monotonic_time ();
+  if (!(model = load_active_model (store, TRUE, &version, error)) ||
+      !(dataset = qualify_dataset_load (store, cancellable, error)) ||
+      !(scorer = qualify_scorer_new (model, dataset, error)) ||
+      !(prev = load_previous (store, dataset, error)))
+    goto failed;
+  summary->model_version = version;
+  summary->leads = qualify_dataset_get_n_leads (dataset);
+
+  t1 = g_get_monotonic_time ();
+  scores = g_new (QualifyLeadScore, MAX (summary->leads, 1));
+  qualify_scorer_run (scorer, as_of, scores);
+
+  t2 = g_get_monotonic_time ();
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !write_results (store, scorer, dataset, scores, prev, as_of, version, summary, cancellable, error) ||
+      !qualify_store_commit (store, error))
+    goto failed;
+
+  summary->load_seconds = (t1 - t0) / (double) G_USEC_PER_SEC;
+  summary->score_seconds = (t2 - t1) / (double) G_USEC_PER_SEC;
+  summary->write_seconds = (g_get_monotonic_time () - t2) / (double) G_USEC_PER_SEC;
+
+  g_cancellable_disconnect (cancellable, cancel_id);
+  return TRUE;
+
+failed:
+  qualify_store_rollback (store);
+  g_cancellable_disconnect (cancellable, cancel_id);
+  return FALSE;
+}
+
+QualifyExplanation *
+qualify_explain_lead (QualifyStore  *store,
+                      gint64         lead_id,
+                      gint64         as_of,
+                      GError       **error)
+{
+  g_autoptr(QualifyModel) model = NULL;
+  g_autoptr(QualifyDataset) dataset = NULL;
+  g_autoptr(QualifyScorer) scorer = NULL;
+  gint64 version = 0;
+
+  g_return_val_if_fail (QUALIFY_IS_STORE (store), NULL);
+
+  if (as_of == 0)
+    {
+      QualifyStoreStats stats;
+
+      if (!qualify_store_get_stats (store, &stats, error))
+        return NULL;
+      as_of = stats.last_as_of ? stats.last_as_of : g_get_real_time () / G_USEC_PER_SEC;
+    }
+
+  if (!(model = load_active_model (store, FALSE, &version, error)) ||
+      !(dataset = qualify_dataset_load_lead (store, lead_id, error)) ||
+      !(scorer = qualify_scorer_new (model, dataset, error)))
+    return NULL;
+
+  return qualify_scorer_explain (scorer, 0, as_of);
+}

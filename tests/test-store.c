@@ -1,0 +1,253 @@
+/* test-store.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "qualify-store-private.h"
+
+static char *
+temp_workspace (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("qualify-store-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, name, NULL);
+}
+
+static gint64
+query_int (QualifyStore *store,
+           const char   *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static char *
+query_text (QualifyStore *store,
+            const char   *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static void
+test_store_create (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_workspace ("sub/dir/new.qualify");
+  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
+  g_autofree char *journal = NULL;
+  QualifyStoreStats stats;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (qualify_store_get_path (store), ==, path);
+
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 1); /* NORMAL */
+  journal = query_text (store, "PRAGMA journal_mode");
+  g_assert_cmpstr (journal, ==, "wal");
+
+  g_assert_true (qualify_store_get_stats (store, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.leads, ==, 0);
+  g_assert_cmpint (stats.events, ==, 0);
+  g_assert_cmpint (stats.model_version, ==, 0);
+  g_assert_cmpint (stats.last_as_of, ==, 0);
+}
+
+static void
+test_store_reopen_keeps_data (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_workspace ("w.qualify");
+  QualifyStore *store = qualify_store_open (path, &error);
+  g_autoptr(QualifyLeadRecord) lead = NULL;
+  gint64 id;
+
+  g_assert_no_error (error);
+  g_assert_true (_qualify_store_exec (store,
+                                      "INSERT INTO leads (email, first_name, employees, custom) "
+                                      "VALUES ('ada@example.com', 'Ada', 1200, '{\"Persona\":\"Builder\"}')",
+                                      &error));
+  g_assert_no_error (error);
+  g_object_unref (store);
+
+  store = qualify_store_open (path, &error);
+  g_assert_no_error (error);
+  id = qualify_store_find_lead (store, "  ADA@Example.com ");
+  g_assert_cmpint (id, >, 0);
+  lead = qualify_store_get_lead (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lead->values[QUALIFY_FIELD_FIRST_NAME], ==, "Ada");
+  g_assert_cmpstr (lead->values[QUALIFY_FIELD_EMPLOYEES], ==, "1200");
+  g_assert_null (lead->values[QUALIFY_FIELD_TITLE]);
+  g_assert_cmpstr (qualify_lead_record_get (lead, "Persona"), ==, "Builder");
+  g_assert_false (lead->scored);
+  g_assert_cmpint (qualify_store_find_lead (store, "nobody@example.com"), ==, 0);
+  g_object_unref (store);
+}
+
+static void
+test_store_too_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_workspace ("future.qualify");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+  QualifyStore *store;
+  sqlite3 *db;
+
+  /* A workspace from a future Qualify: one schema version ahead. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 99;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+
+  store = qualify_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "newer version of Qualify"));
+  g_assert_nonnull (strstr (error->message, "99"));
+
+  /* never a silent rewrite */
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
+static void
+test_store_not_a_workspace (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_workspace ("notes.txt");
+  g_autofree char *other = temp_workspace ("other.db");
+  g_autoptr(QualifyStore) store = NULL;
+  g_autofree char *after = NULL;
+  sqlite3 *db;
+
+  g_assert_true (g_file_set_contents (path, "this is not a database, it is a shopping list\n" "milk\n", -1, NULL));
+  store = qualify_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_A_WORKSPACE);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_true (g_str_has_prefix (after, "this is not a database"));
+  g_clear_error (&error);
+
+  /* Somebody else's SQLite database (user_version 0 but tables) is refused too. */
+  g_assert_cmpint (sqlite3_open (other, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE invoices (n)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  store = qualify_store_open (other, &error);
+  g_assert_null (store);
+  g_assert_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_A_WORKSPACE);
+}
+
+static void
+test_store_models (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_workspace ("models.qualify");
+  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autofree char *json = NULL;
+  gint64 v1, v2, active = 0;
+
+  g_assert_no_error (error);
+
+  json = qualify_store_dup_active_model_json (store, &active, &error);
+  g_assert_null (json);
+  g_assert_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  v1 = qualify_store_save_model (store, "one", "{\"v\":1}", "first", TRUE, &error);
+  g_assert_no_error (error);
+  v2 = qualify_store_save_model (store, "two", "{\"v\":2}", NULL, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (v2, >, v1);
+
+  json = qualify_store_dup_active_model_json (store, &active, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json, ==, "{\"v\":2}");
+  g_assert_cmpint (active, ==, v2);
+  g_clear_pointer (&json, g_free);
+
+  g_assert_true (qualify_store_activate_model (store, v1, &error));
+  g_assert_no_error (error);
+  json = qualify_store_dup_active_model_json (store, &active, &error);
+  g_assert_cmpstr (json, ==, "{\"v\":1}");
+  g_assert_cmpint (active, ==, v1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM models WHERE active = 1"), ==, 1);
+
+  /* every version is kept, newest first */
+  versions = qualify_store_list_models (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, 2);
+  g_assert_cmpint (((QualifyModelVersion *) versions->pdata[0])->version, ==, v2);
+  g_assert_false (((QualifyModelVersion *) versions->pdata[0])->active);
+  g_assert_cmpstr (((QualifyModelVersion *) versions->pdata[1])->note, ==, "first");
+  g_assert_true (((QualifyModelVersion *) versions->pdata[1])->active);
+
+  g_assert_false (qualify_store_activate_model (store, 999, &error));
+  g_assert_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_store_rollback (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_workspace ("tx.qualify");
+  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (qualify_store_begin (store, &error));
+  g_assert_true (_qualify_store_exec (store, "INSERT INTO leads (email) VALUES ('a@b.example')", &error));
+  g_assert_no_error (error);
+  qualify_store_rollback (store);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+
+  /* emails are unique */
+  g_assert_true (_qualify_store_exec (store, "INSERT INTO leads (email) VALUES ('a@b.example')", &error));
+  g_assert_false (_qualify_store_exec (store, "INSERT INTO leads (email) VALUES ('a@b.example')", &error));
+  g_assert_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* foreign keys are enforced */
+  g_assert_false (_qualify_store_exec (store, "INSERT INTO events (lead_id, type_id, occurred_at) "
+                                       "VALUES (4242, 1, 0)", &error));
+  g_assert_nonnull (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/store/create", test_store_create);
+  g_test_add_func ("/store/reopen-keeps-data", test_store_reopen_keeps_data);
+  g_test_add_func ("/store/too-new", test_store_too_new);
+  g_test_add_func ("/store/not-a-workspace", test_store_not_a_workspace);
+  g_test_add_func ("/store/models", test_store_models);
+  g_test_add_func ("/store/rollback", test_store_rollback);
+
+  return g_test_run ();
+}
