@@ -18,6 +18,7 @@ typedef enum
   QUALIFY_CSV_ERROR_ENCODING,  /* bytes invalid in the (detected or given) encoding; message has line */
   QUALIFY_CSV_ERROR_EMPTY,     /* no header row */
   QUALIFY_CSV_ERROR_IO,
+  QUALIFY_CSV_ERROR_INVALID_ARGUMENT, /* e.g. a delimiter that cannot be one */
 } QualifyCsvError;
 
 #define QUALIFY_TYPE_CSV_READER (qualify_csv_reader_get_type ())
@@ -52,8 +53,15 @@ gboolean           qualify_csv_reader_next            (QualifyCsvReader  *self,
                                                        guint64           *line,
                                                        GError           **error);
 
+/* TRUE when the record last returned by qualify_csv_reader_next() ended at end
+ * of file inside a quoted field that was never closed; its fields hold what was
+ * read (the caller should skip it: "unterminated quoted field starting on line N"). */
+gboolean           qualify_csv_reader_get_last_unterminated (QualifyCsvReader *self);
+
 /* For progress: bytes of the file consumed so far, and its size. */
 guint64            qualify_csv_reader_get_position    (QualifyCsvReader  *self);
 guint64            qualify_csv_reader_get_size        (QualifyCsvReader  *self);
+
+GQuark             qualify_csv_error_quark            (void);
 
 G_END_DECLS
