@@ -1,3 +1,1549 @@
-/* qualify-cli.c — being written */
+/* qualify-cli.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "qualify-cli"
+
 #include "config.h"
-int main (void) { return 2; }
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "qualify-csv-reader.h"
+#include "qualify-demo.h"
+#include "qualify-export.h"
+#include "qualify-importer.h"
+#include "qualify-model.h"
+#include "qualify-parse.h"
+#include "qualify-scorer.h"
+#include "qualify-store.h"
+
+/* Exit codes: 0 ok, 1 the user's input was refused, 2 internal error. */
+enum {
+  EXIT_OK = 0,
+  EXIT_USER = 1,
+  EXIT_INTERNAL = 2,
+};
+
+#define CLI_ERROR (cli_error_quark ())
+static GQuark cli_error_quark (void);
+G_DEFINE_QUARK (qualify-cli-error, cli_error)
+
+typedef enum
+{
+  CLI_ERROR_USER,      /* bad argument, unknown email … */
+} CliError;
+
+typedef struct
+{
+  const char *db_path;    /* --db before the command, or the default */
+  char       *db_option;  /* --db after the command */
+  const char *prgname;
+} Cli;
+
+static const char *
+cli_db (Cli *cli)
+{
+  return cli->db_option ? cli->db_option : cli->db_path;
+}
+
+typedef int (*CommandFunc) (Cli     *cli,
+                            int      argc,
+                            char   **argv,
+                            GError **error);
+
+typedef struct
+{
+  const char  *name;
+  CommandFunc  func;
+  const char  *usage;     /* parameter string after the command */
+  const char  *summary;
+} Command;
+
+/* A GOutputStream on stdout, so the exporter can stream to it. */
+
+#define CLI_TYPE_STDOUT_STREAM (cli_stdout_stream_get_type ())
+G_DECLARE_FINAL_TYPE (CliStdoutStream, cli_stdout_stream, CLI, STDOUT_STREAM, GOutputStream)
+
+struct _CliStdoutStream
+{
+  GOutputStream parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (CliStdoutStream, cli_stdout_stream, G_TYPE_OUTPUT_STREAM)
+
+static gssize
+cli_stdout_stream_write (GOutputStream  *stream,
+                         const void     *buffer,
+                         gsize           count,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  gsize written = fwrite (buffer, 1, count, stdout);
+
+  if (written == 0 && count > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write to standard output"));
+      return -1;
+    }
+  return written;
+}
+
+static gboolean
+cli_stdout_stream_flush (GOutputStream  *stream,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  if (fflush (stdout) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write to standard output"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+cli_stdout_stream_class_init (CliStdoutStreamClass *klass)
+{
+  GOutputStreamClass *stream_class = G_OUTPUT_STREAM_CLASS (klass);
+
+  stream_class->write_fn = cli_stdout_stream_write;
+  stream_class->flush = cli_stdout_stream_flush;
+}
+
+static void
+cli_stdout_stream_init (CliStdoutStream *self)
+{
+}
+
+/* Helpers */
+
+static int
+exit_code_for_error (const GError *error)
+{
+  if (error->domain == QUALIFY_STORE_ERROR)
+    {
+      switch ((QualifyStoreError) error->code)
+        {
+        case QUALIFY_STORE_ERROR_FAILED:
+          return EXIT_INTERNAL;
+        case QUALIFY_STORE_ERROR_TOO_NEW:
+        case QUALIFY_STORE_ERROR_NOT_A_WORKSPACE:
+        case QUALIFY_STORE_ERROR_NOT_FOUND:
+        case QUALIFY_STORE_ERROR_DISK_FULL:
+        case QUALIFY_STORE_ERROR_BUSY:
+        case QUALIFY_STORE_ERROR_CANCELLED:
+        default:
+          return EXIT_USER;
+        }
+    }
+
+  if (error->domain == CLI_ERROR ||
+      error->domain == G_OPTION_ERROR ||
+      error->domain == G_IO_ERROR ||
+      error->domain == G_FILE_ERROR ||
+      error->domain == G_CONVERT_ERROR ||
+      error->domain == JSON_PARSER_ERROR ||
+      error->domain == QUALIFY_IMPORT_ERROR ||
+      error->domain == QUALIFY_CSV_ERROR ||
+      error->domain == QUALIFY_MODEL_ERROR)
+    return EXIT_USER;
+
+  return EXIT_INTERNAL;
+}
+
+/* "12403" → "12,403" */
+static char *
+format_count (guint64 n)
+{
+  char digits[32];
+  GString *out = g_string_new (NULL);
+  int len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
+
+  for (int i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+format_time (gint64 t)
+{
+  return t > 0 ? qualify_format_timestamp (t) : g_strdup ("—");
+}
+
+static char *
+file_display_name (const char *path)
+{
+  return g_path_get_basename (path);
+}
+
+static gboolean
+parse_options (GOptionContext  *context,
+               int             *argc,
+               char          ***argv,
+               GError         **error)
+{
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static GOptionContext *
+command_context (Cli          *cli,
+                 const char   *command,
+                 const char   *usage,
+                 const char   *summary,
+                 GOptionEntry *entries)
+{
+  g_autofree char *param = g_strdup_printf ("%s %s", command, usage ? usage : "");
+  GOptionContext *context = g_option_context_new (param);
+  GOptionEntry common[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &cli->db_option,
+      N_("Workspace file (also accepted before the command)"), N_("FILE") },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+
+  return context;
+}
+
+static gboolean
+check_args (int          argc,
+            int          min,
+            int          max,
+            const char  *usage,
+            GError     **error)
+{
+  /* argv[0] is the command itself. */
+  if (argc - 1 < min || argc - 1 > max)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   argc - 1 < min ? _("Missing argument. Usage: %s") : _("Too many arguments. Usage: %s"),
+                   usage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static QualifyStore *
+open_store (Cli       *cli,
+            gboolean   create,
+            GError   **error)
+{
+  if (!create && !g_file_test (cli_db (cli), G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("There is no workspace at “%s”. Create one with “%s --db %s init” "
+                     "(or fill one with demo data: “%s --db %s demo”)."),
+                   cli_db (cli), cli->prgname, cli_db (cli), cli->prgname, cli_db (cli));
+      return NULL;
+    }
+
+  return qualify_store_open (cli_db (cli), error);
+}
+
+static gboolean
+parse_time_option (const char  *text,
+                   const char  *option,
+                   gint64      *value,
+                   GError     **error)
+{
+  if (!qualify_parse_timestamp (text, value))
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("%s “%s” is not a date and time. Use ISO 8601, e.g. 2026-03-01T10:00:00Z."),
+                   option, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+print_json (JsonNode *root)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+/* init */
+
+static int
+cmd_init (Cli     *cli,
+          int      argc,
+          char   **argv,
+          GError **error)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autofree char *leads = NULL;
+  g_autofree char *events = NULL;
+  QualifyStoreStats stats;
+  gboolean existed = g_file_test (cli_db (cli), G_FILE_TEST_EXISTS);
+
+  context = command_context (cli, "init", NULL,
+                             _("Creates the workspace, or brings an older one up to date."), NULL);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 0, 0, "init", error))
+    return -1;
+
+  if (!(store = qualify_store_open (cli_db (cli), error)) ||
+      !qualify_store_get_stats (store, &stats, error))
+    return -1;
+
+  leads = format_count (stats.leads);
+  events = format_count (stats.events);
+  g_print (existed ? _("Workspace %s is ready (format %d): %s leads, %s events.\n")
+                   : _("Created workspace %s (format %d).\n"),
+           cli_db (cli), QUALIFY_STORE_SCHEMA_VERSION, leads, events);
+  return EXIT_OK;
+}
+
+/* import */
+
+typedef struct
+{
+  const char *name;
+  gboolean    tty;
+  gboolean    shown;
+} ImportProgress;
+
+static void
+import_progress_cb (double   fraction,
+                    guint64  rows,
+                    gpointer user_data)
+{
+  ImportProgress *p = user_data;
+  g_autofree char *count = NULL;
+
+  if (!p->tty)
+    return;
+
+  count = format_count (rows);
+  g_printerr ("\r%s: %3.0f%% · %s rows", p->name, fraction * 100, count);
+  p->shown = TRUE;
+}
+
+static gboolean
+parse_delimiter (const char  *text,
+                 char        *delimiter,
+                 GError     **error)
+{
+  if (g_str_equal (text, "tab") || g_str_equal (text, "\\t") || g_str_equal (text, "\t"))
+    *delimiter = '\t';
+  else if (strlen (text) == 1 && strchr (",;|:", text[0]) != NULL)
+    *delimiter = text[0];
+  else
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("--delimiter “%s” is not supported. Use one of , ; | : or tab."), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+describe_delimiter (char delimiter)
+{
+  if (delimiter == '\t')
+    return g_strdup (_("tab-separated"));
+  return g_strdup_printf (_("'%c'-separated"), delimiter);
+}
+
+static int
+cmd_import (Cli     *cli,
+            int      argc,
+            char   **argv,
+            GError **error)
+{
+  g_auto(GStrv) maps = NULL;
+  g_autofree char *encoding = NULL;
+  g_autofree char *delimiter_text = NULL;
+  g_autofree char *errors_path = NULL;
+  GOptionEntry entries[] = {
+    { "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &maps,
+      N_("Map a column: 'Header=field' (a lead field, custom, custom:NAME or ignore); repeatable"),
+      N_("HEADER=FIELD") },
+    { "encoding", 'e', 0, G_OPTION_ARG_STRING, &encoding,
+      N_("Character encoding of the file (default: detected)"), N_("ENCODING") },
+    { "delimiter", 'd', 0, G_OPTION_ARG_STRING, &delimiter_text,
+      N_("Column separator: , ; | : or tab (default: detected)"), N_("CHAR") },
+    { "errors", 0, 0, G_OPTION_ARG_FILENAME, &errors_path,
+      N_("Write every skipped row, with its line and reason, to this CSV file"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyImporter) importer = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *sep = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *updated = NULL;
+  g_autofree char *skipped = NULL;
+  QualifyImportStats stats = { 0 };
+  QualifyImportKind kind;
+  ImportProgress progress = { 0 };
+  GPtrArray *problems;
+  const char *usage = "import leads|events FILE [--map 'Header=field']… [--encoding E] "
+                      "[--delimiter C] [--errors OUT]";
+  char delimiter = 0;
+
+  context = command_context (cli, "import", "leads|events FILE",
+                             _("Imports leads (upserted on email) or events from a CSV file, "
+                               "in one transaction. Bad rows are skipped and reported."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 2, 2, usage, error))
+    return -1;
+
+  if (g_str_equal (argv[1], "leads"))
+    kind = QUALIFY_IMPORT_LEADS;
+  else if (g_str_equal (argv[1], "events"))
+    kind = QUALIFY_IMPORT_EVENTS;
+  else
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("Unknown import kind “%s”: use “leads” or “events”."), argv[1]);
+      return -1;
+    }
+
+  if (!g_file_test (argv[2], G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   g_file_test (argv[2], G_FILE_TEST_EXISTS)
+                     ? _("“%s” is not a regular file.")
+                     : _("“%s” does not exist."),
+                   argv[2]);
+      return -1;
+    }
+
+  if (delimiter_text != NULL && !parse_delimiter (delimiter_text, &delimiter, error))
+    return -1;
+
+  if (!(store = open_store (cli, TRUE, error)))
+    return -1;
+
+  importer = qualify_importer_new (store, kind, argv[2]);
+  if (encoding != NULL)
+    qualify_importer_set_encoding (importer, encoding);
+  if (delimiter != 0)
+    qualify_importer_set_delimiter (importer, delimiter);
+  for (guint i = 0; maps != NULL && maps[i] != NULL; i++)
+    if (!qualify_importer_add_mapping (importer, maps[i], error))
+      return -1;
+
+  if (!qualify_importer_prepare (importer, 0, error))
+    return -1;
+
+  name = file_display_name (argv[2]);
+  sep = describe_delimiter (qualify_importer_get_delimiter (importer));
+  g_print (_("Read %s as %s, %s\n"), name, qualify_importer_get_encoding (importer), sep);
+
+  progress.name = name;
+  progress.tty = isatty (STDERR_FILENO);
+  if (!qualify_importer_run (importer, NULL, import_progress_cb, &progress, &stats, error))
+    {
+      if (progress.shown)
+        g_printerr ("\r\033[K");
+      g_prefix_error (error, _("Nothing was imported: "));
+      return -1;
+    }
+  if (progress.shown)
+    g_printerr ("\r\033[K");
+
+  rows = format_count (stats.rows);
+  created = format_count (stats.created);
+  updated = format_count (stats.updated);
+  skipped = format_count (stats.skipped);
+  if (kind == QUALIFY_IMPORT_LEADS)
+    g_print (_("Imported %s: %s rows · %s created · %s updated · %s skipped\n"),
+             name, rows, created, updated, skipped);
+  else
+    g_print (_("Imported %s: %s rows · %s events added · %s new leads for unknown emails · %s skipped\n"),
+             name, rows, created, updated, skipped);
+
+  problems = qualify_importer_get_problems (importer);
+  if (stats.skipped > 0 && problems != NULL)
+    {
+      guint shown = MIN (problems->len, 10);
+
+      g_print (_("Skipped rows:\n"));
+      for (guint i = 0; i < shown; i++)
+        {
+          QualifyImportProblem *p = g_ptr_array_index (problems, i);
+          g_print (_("  line %" G_GUINT64_FORMAT ": %s\n"), p->line, p->reason);
+        }
+      if (stats.skipped > shown && errors_path == NULL)
+        g_print (_("  … and %" G_GUINT64_FORMAT " more. Write them all with --errors FILE.\n"),
+                 stats.skipped - shown);
+    }
+
+  if (errors_path != NULL)
+    {
+      if (!qualify_importer_write_problems (importer, errors_path, error))
+        {
+          g_prefix_error (error, _("The import succeeded, but the problem report failed: "));
+          return -1;
+        }
+      if (stats.skipped > 0)
+        g_print (_("All %s skipped rows are in %s\n"), skipped, errors_path);
+    }
+
+  return EXIT_OK;
+}
+
+/* model */
+
+static int
+model_set (Cli     *cli,
+           int      argc,
+           char   **argv,
+           GError **error)
+{
+  g_autofree char *note = NULL;
+  GOptionEntry entries[] = {
+    { "note", 'n', 0, G_OPTION_ARG_STRING, &note, N_("A note kept with this version"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyModel) model = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *json = NULL;
+  gsize length;
+  gint64 version;
+
+  context = command_context (cli, "model set", "FILE.json",
+                             _("Validates a scoring model and saves it as the new active version. "
+                               "An invalid model is refused and the active one stays."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 1, 1, "model set FILE.json [--note TEXT]", error))
+    return -1;
+
+  if (!g_file_get_contents (argv[1], &contents, &length, error))
+    return -1;
+
+  if (!(model = qualify_model_new_from_data (contents, length, &local_error)))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("%s: %s\nThe model was not saved; the active model is unchanged."),
+                   argv[1], local_error->message);
+      return -1;
+    }
+
+  if (!(store = open_store (cli, TRUE, error)))
+    return -1;
+
+  json = qualify_model_to_data (model, TRUE);
+  if ((version = qualify_store_save_model (store, qualify_model_get_name (model), json, note,
+                                           TRUE, error)) <= 0)
+    return -1;
+
+  g_print (_("Saved model “%s” as version %" G_GINT64_FORMAT " (active). "
+             "Run “%s score” to apply it.\n"),
+           qualify_model_get_name (model), version, cli->prgname);
+  return EXIT_OK;
+}
+
+static char *
+describe_rule_value (const QualifyFieldRule *rule)
+{
+  switch (rule->op)
+    {
+    case QUALIFY_OP_IS_SET:
+    case QUALIFY_OP_IS_EMPTY:
+      return g_strdup ("");
+    case QUALIFY_OP_GTE:
+    case QUALIFY_OP_LTE:
+      return g_strdup_printf ("%g", rule->lo);
+    case QUALIFY_OP_BETWEEN:
+      return g_strdup_printf ("[%g, %g]", rule->lo, rule->hi);
+    case QUALIFY_OP_EQUALS:
+    case QUALIFY_OP_NOT_EQUALS:
+    case QUALIFY_OP_IN:
+    case QUALIFY_OP_NOT_IN:
+    case QUALIFY_OP_CONTAINS:
+    case QUALIFY_OP_NOT_CONTAINS:
+    case QUALIFY_OP_STARTS_WITH:
+    case QUALIFY_OP_ENDS_WITH:
+    case QUALIFY_OP_DOMAIN_IN:
+    case QUALIFY_OP_HAS_ANY:
+    case QUALIFY_N_OPS:
+    default:
+      if (rule->values != NULL)
+        {
+          g_autofree char *joined = g_strjoinv (", ", rule->values);
+          return g_strdup_printf ("[%s]", joined);
+        }
+      if (rule->has_number)
+        return g_strdup_printf ("%g", rule->lo);
+      return g_strdup ("");
+    }
+}
+
+static void
+print_model (QualifyModel *model,
+             gint64        version)
+{
+  const char * const *sales_ready = qualify_model_get_sales_ready (model);
+
+  g_print (_("Model “%s” (version %" G_GINT64_FORMAT ", active)\n"), qualify_model_get_name (model), version);
+  g_print (_("MQL: score ≥ %g, fit ≥ %g, engagement ≥ %g\n"),
+           qualify_model_get_mql_threshold (model), qualify_model_get_min_fit (model),
+           qualify_model_get_min_engagement (model));
+
+  g_print (_("Grades:"));
+  for (guint i = 0; i < qualify_model_get_n_grades (model); i++)
+    {
+      const QualifyGrade *g = qualify_model_get_grade (model, i);
+      g_print (" %s ≥ %g", g->letter, g->bound);
+    }
+  g_print (_(", else F\n"));
+
+  g_print (_("\nFit rules\n"));
+  for (guint i = 0; i < qualify_model_get_n_fit_rules (model); i++)
+    {
+      const QualifyFieldRule *r = qualify_model_get_fit_rule (model, i);
+      g_autofree char *value = describe_rule_value (r);
+
+      g_print ("  %+7g  %-14s %s — %s %s %s\n", r->points, r->id, r->label, r->field,
+               qualify_op_to_string (r->op), value);
+    }
+
+  g_print (_("\nEngagement rules\n"));
+  for (guint i = 0; i < qualify_model_get_n_engagement_rules (model); i++)
+    {
+      const QualifyEngagementRule *r = qualify_model_get_engagement_rule (model, i);
+      g_autoptr(GString) extra = g_string_new (NULL);
+
+      if (r->match != NULL)
+        g_string_append_printf (extra, _(" matching “%s”"), r->match);
+      if (r->half_life_days > 0)
+        g_string_append_printf (extra, _(", half-life %g days"), r->half_life_days);
+      if (r->cap > 0)
+        g_string_append_printf (extra, _(", cap %g"), r->cap);
+      if (r->within_days > 0)
+        g_string_append_printf (extra, _(", within %g days"), r->within_days);
+      g_print ("  %+7g  %-14s %s — %s%s\n", r->points, r->id, r->label, r->event, extra->str);
+    }
+
+  if (qualify_model_get_n_disqualify_rules (model) > 0)
+    {
+      g_print (_("\nDisqualify rules\n"));
+      for (guint i = 0; i < qualify_model_get_n_disqualify_rules (model); i++)
+        {
+          const QualifyFieldRule *r = qualify_model_get_disqualify_rule (model, i);
+          g_autofree char *value = describe_rule_value (r);
+
+          g_print ("           %-14s %s — %s %s %s\n", r->id, r->label, r->field,
+                   qualify_op_to_string (r->op), value);
+        }
+    }
+
+  if (sales_ready != NULL && sales_ready[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (", ", (char **) sales_ready);
+      g_print (_("\nSales-ready events (straight to SQL): %s\n"), joined);
+    }
+}
+
+static int
+model_show (Cli     *cli,
+            int      argc,
+            char   **argv,
+            GError **error)
+{
+  gboolean as_json = FALSE;
+  gint64 version = 0;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the model JSON"), NULL },
+    { "version", 'v', 0, G_OPTION_ARG_INT64, &version,
+      N_("Show this saved version instead of the active one"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyModel) model = NULL;
+  g_autofree char *json = NULL;
+
+  context = command_context (cli, "model show", NULL,
+                             _("Shows the active scoring model (or a saved version)."), entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 0, 0, "model show [--json] [--version N]", error))
+    return -1;
+
+  if (!(store = open_store (cli, FALSE, error)))
+    return -1;
+
+  if (version > 0)
+    json = qualify_store_dup_model_json (store, version, error);
+  else
+    json = qualify_store_dup_active_model_json (store, &version, error);
+  if (json == NULL)
+    return -1;
+
+  if (as_json)
+    {
+      g_print ("%s%s", json, g_str_has_suffix (json, "\n") ? "" : "\n");
+      return EXIT_OK;
+    }
+
+  if (!(model = qualify_model_new_from_data (json, -1, error)))
+    return -1;
+  print_model (model, version);
+  return EXIT_OK;
+}
+
+static int
+model_history (Cli     *cli,
+               int      argc,
+               char   **argv,
+               GError **error)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+
+  context = command_context (cli, "model history", NULL,
+                             _("Lists every saved version of the scoring model, newest first."), NULL);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 0, 0, "model history", error))
+    return -1;
+
+  if (!(store = open_store (cli, FALSE, error)) ||
+      !(versions = qualify_store_list_models (store, error)))
+    return -1;
+
+  if (versions->len == 0)
+    {
+      g_print (_("No model saved yet. Save one with “%s model set FILE.json”.\n"), cli->prgname);
+      return EXIT_OK;
+    }
+
+  g_print ("%-8s %-6s %-20s %8s  %s\n", _("VERSION"), _("ACTIVE"), _("SAVED"), _("MQLS"), _("NAME / NOTE"));
+  for (guint i = 0; i < versions->len; i++)
+    {
+      QualifyModelVersion *v = g_ptr_array_index (versions, i);
+      g_autofree char *saved = format_time (v->created_at);
+      g_autofree char *mqls = v->mql_count >= 0 ? format_count (v->mql_count) : g_strdup ("—");
+
+      g_print ("%-8" G_GINT64_FORMAT " %-6s %-20s %8s  %s%s%s\n", v->version, v->active ? "*" : "",
+               saved, mqls, v->name, v->note && *v->note ? " — " : "", v->note ? v->note : "");
+    }
+
+  return EXIT_OK;
+}
+
+static int
+cmd_model (Cli     *cli,
+           int      argc,
+           char   **argv,
+           GError **error)
+{
+  static const Command subcommands[] = {
+    { "set", model_set, "FILE.json [--note TEXT]", N_("save and activate a model") },
+    { "show", model_show, "[--json] [--version N]", N_("show the active model") },
+    { "history", model_history, "", N_("list saved versions") },
+  };
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      FILE *out = argc < 2 ? stderr : stdout;
+
+      fprintf (out, _("Usage:\n  %s model COMMAND\n\nCommands:\n"), cli->prgname);
+      for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+        fprintf (out, "  model %-8s %-28s %s\n", subcommands[i].name, subcommands[i].usage,
+                 _(subcommands[i].summary));
+      if (argc < 2)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("model: missing command (set, show or history)."));
+          return -1;
+        }
+      return EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+    if (g_str_equal (argv[1], subcommands[i].name))
+      return subcommands[i].func (cli, argc - 1, argv + 1, error);
+
+  g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+               _("Unknown model command “%s”: use set, show or history."), argv[1]);
+  return -1;
+}
+
+/* score */
+
+static int
+cmd_score (Cli     *cli,
+           int      argc,
+           char   **argv,
+           GError **error)
+{
+  g_autofree char *as_of_text = NULL;
+  GOptionEntry entries[] = {
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of_text,
+      N_("Score as of this time (ISO 8601; default now)"), N_("ISO8601") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *leads = NULL;
+  QualifyScoreSummary summary;
+  gint64 as_of;
+
+  context = command_context (cli, "score", NULL,
+                             _("Rescores every lead with the active model (the default model when "
+                               "there is none), stores the results and the status changes."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 0, 0, "score [--as-of ISO8601]", error))
+    return -1;
+
+  as_of = now_seconds ();
+  if (as_of_text != NULL && !parse_time_option (as_of_text, "--as-of", &as_of, error))
+    return -1;
+
+  if (!(store = open_store (cli, FALSE, error)) ||
+      !qualify_score_workspace (store, as_of, NULL, &summary, error))
+    return -1;
+
+  when = qualify_format_timestamp (as_of);
+  leads = format_count (summary.leads);
+  g_print (_("Scored %s leads as of %s with model version %" G_GINT64_FORMAT "\n"),
+           leads, when, summary.model_version);
+  for (guint s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
+    {
+      g_autofree char *n = format_count (summary.by_status[s]);
+      g_print ("  %-14s %12s\n", qualify_status_to_string (s), n);
+    }
+  {
+    g_autofree char *changed = format_count (summary.changed);
+    g_autofree char *transitions = format_count (summary.transitions);
+
+    g_print (_("  changed results %s · status changes %s\n"), changed, transitions);
+  }
+  g_print (_("  time: load %.3f s · score %.3f s · write %.3f s\n"),
+           summary.load_seconds, summary.score_seconds, summary.write_seconds);
+  return EXIT_OK;
+}
+
+/* explain */
+
+static char *
+contribution_why (JsonObject *c)
+{
+  const char *kind = json_object_get_string_member_with_default (c, "kind", "");
+
+  if (g_str_equal (kind, "engagement"))
+    {
+      gint64 n = json_object_get_int_member_with_default (c, "events", 0);
+      double raw = json_object_get_double_member_with_default (c, "raw_points", 0);
+      double decayed = json_object_get_double_member_with_default (c, "decayed_points", 0);
+      gboolean capped = json_object_get_boolean_member_with_default (c, "capped", FALSE);
+
+      return g_strdup_printf (capped ? _("%" G_GINT64_FORMAT " events: %.2f points before decay, %.2f after, capped")
+                                     : _("%" G_GINT64_FORMAT " events: %.2f points before decay, %.2f after"),
+                              n, raw, decayed);
+    }
+  if (g_str_equal (kind, "sales_ready"))
+    return g_strdup_printf (_("%" G_GINT64_FORMAT " events"),
+                            json_object_get_int_member_with_default (c, "events", 0));
+
+  return g_strdup_printf (_("value “%s” matched"),
+                          json_object_get_string_member_with_default (c, "value", ""));
+}
+
+static int
+cmd_explain (Cli     *cli,
+             int      argc,
+             char   **argv,
+             GError **error)
+{
+  gboolean as_json = FALSE;
+  g_autofree char *as_of_text = NULL;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of_text,
+      N_("Explain as of this time (default: the latest score run)"), N_("ISO8601") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyExplanation) explanation = NULL;
+  g_autoptr(QualifyLeadRecord) lead = NULL;
+  gint64 as_of = 0;
+  gint64 lead_id;
+
+  context = command_context (cli, "explain", "EMAIL",
+                             _("Shows every contribution to one lead's score."), entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 1, 1, "explain EMAIL [--json] [--as-of ISO8601]", error))
+    return -1;
+
+  if (as_of_text != NULL && !parse_time_option (as_of_text, "--as-of", &as_of, error))
+    return -1;
+
+  if (!(store = open_store (cli, FALSE, error)))
+    return -1;
+
+  if ((lead_id = qualify_store_find_lead (store, argv[1])) <= 0)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("There is no lead with the email “%s” in %s."), argv[1], cli_db (cli));
+      return -1;
+    }
+
+  if (!(lead = qualify_store_get_lead (store, lead_id, error)) ||
+      !(explanation = qualify_explain_lead (store, lead_id, as_of, error)))
+    return -1;
+
+  if (as_json)
+    {
+      g_autoptr(JsonNode) root = qualify_explanation_to_json (explanation, lead);
+      JsonObject *obj = json_node_get_object (root);
+      JsonArray *contributions = json_object_get_array_member (obj, "contributions");
+
+      /* A plain-language "why" next to the structured fields. */
+      for (guint i = 0; contributions != NULL && i < json_array_get_length (contributions); i++)
+        {
+          JsonObject *c = json_array_get_object_element (contributions, i);
+
+          if (!json_object_has_member (c, "why"))
+            {
+              g_autofree char *why = contribution_why (c);
+              json_object_set_string_member (c, "why", why);
+            }
+        }
+      print_json (root);
+    }
+  else
+    {
+      g_autofree char *text = qualify_explanation_to_text (explanation, lead);
+      g_print ("%s", text);
+    }
+
+  return EXIT_OK;
+}
+
+/* list */
+
+/* @text cut to @width characters (with …) and padded. */
+static void
+append_column (GString    *out,
+               const char *text,
+               guint       width,
+               gboolean    right)
+{
+  glong len;
+
+  if (text == NULL)
+    text = "";
+  len = g_utf8_strlen (text, -1);
+
+  if (len > (glong) width)
+    {
+      const char *end = g_utf8_offset_to_pointer (text, width - 1);
+
+      g_string_append_len (out, text, end - text);
+      g_string_append (out, "…");
+      return;
+    }
+
+  if (right)
+    for (glong i = len; i < (glong) width; i++)
+      g_string_append_c (out, ' ');
+  g_string_append (out, text);
+  if (!right)
+    for (glong i = len; i < (glong) width; i++)
+      g_string_append_c (out, ' ');
+}
+
+static void
+add_time_member (JsonBuilder *b,
+                 const char  *name,
+                 gint64       t)
+{
+  json_builder_set_member_name (b, name);
+  if (t > 0)
+    {
+      g_autofree char *s = qualify_format_timestamp (t);
+      json_builder_add_string_value (b, s);
+    }
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_text_member (JsonBuilder *b,
+                 const char  *name,
+                 const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static int
+cmd_list (Cli     *cli,
+          int      argc,
+          char   **argv,
+          GError **error)
+{
+  g_autofree char *status_text = NULL;
+  g_autofree char *grade = NULL;
+  g_autofree char *sort_text = NULL;
+  gint limit = 0;
+  gboolean as_json = FALSE;
+  GOptionEntry entries[] = {
+    { "status", 's', 0, G_OPTION_ARG_STRING, &status_text,
+      N_("Only leads with this status: lead, mql, sql or disqualified"), N_("STATUS") },
+    { "grade", 'g', 0, G_OPTION_ARG_STRING, &grade, N_("Only leads with this grade (A, B, …, F)"), N_("GRADE") },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &sort_text,
+      N_("Order: score (default), fit, engagement or name"), N_("KEY") },
+    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most N leads"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(GPtrArray) leads = NULL;
+  QualifyLeadQuery query = { QUALIFY_STATUS_NONE, NULL, QUALIFY_SORT_SCORE, 0 };
+
+  context = command_context (cli, "list", NULL,
+                             _("Lists leads with their latest results, best first."), entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 0, 0, "list [--status S] [--grade G] [--sort score|fit|engagement|name] "
+                               "[--limit N] [--json]", error))
+    return -1;
+
+  if (status_text != NULL && !qualify_status_from_string (status_text, &query.status))
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("--status “%s” is not a status. Use lead, mql, sql or disqualified."), status_text);
+      return -1;
+    }
+  if (grade != NULL)
+    {
+      if (*grade == '\0' || strlen (grade) > 3)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                       _("--grade “%s” is not a grade. Use a letter of the model's grades, or F."), grade);
+          return -1;
+        }
+      query.grade = grade;
+    }
+  if (sort_text != NULL)
+    {
+      static const char * const sorts[] = { "score", "fit", "engagement", "name" };
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
+        if (g_ascii_strcasecmp (sort_text, sorts[i]) == 0)
+          {
+            query.sort = (QualifySort) i;
+            found = TRUE;
+          }
+      if (!found)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                       _("--sort “%s” is not supported. Use score, fit, engagement or name."), sort_text);
+          return -1;
+        }
+    }
+  if (limit < 0)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("--limit must be 0 (no limit) or more."));
+      return -1;
+    }
+  query.limit = (guint) limit;
+
+  if (!(store = open_store (cli, FALSE, error)) ||
+      !(leads = qualify_store_query_leads (store, &query, error)))
+    return -1;
+
+  if (as_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < leads->len; i++)
+        {
+          QualifyLeadRecord *r = g_ptr_array_index (leads, i);
+
+          json_builder_begin_object (b);
+          add_text_member (b, "email", r->values[QUALIFY_FIELD_EMAIL]);
+          add_text_member (b, "first_name", r->values[QUALIFY_FIELD_FIRST_NAME]);
+          add_text_member (b, "last_name", r->values[QUALIFY_FIELD_LAST_NAME]);
+          add_text_member (b, "company", r->values[QUALIFY_FIELD_COMPANY]);
+          add_text_member (b, "title", r->values[QUALIFY_FIELD_TITLE]);
+          if (r->scored)
+            {
+              json_builder_set_member_name (b, "fit");
+              json_builder_add_double_value (b, r->fit);
+              json_builder_set_member_name (b, "engagement");
+              json_builder_add_double_value (b, r->engagement);
+              json_builder_set_member_name (b, "score");
+              json_builder_add_double_value (b, r->score);
+              add_text_member (b, "grade", r->grade);
+              add_text_member (b, "status", qualify_status_to_string (r->status));
+            }
+          else
+            {
+              add_text_member (b, "fit", NULL);
+              add_text_member (b, "engagement", NULL);
+              add_text_member (b, "score", NULL);
+              add_text_member (b, "grade", NULL);
+              add_text_member (b, "status", NULL);
+            }
+          add_time_member (b, "mql_at", r->mql_at);
+          add_time_member (b, "sql_at", r->sql_at);
+          add_time_member (b, "scored_at", r->scored_at);
+          add_time_member (b, "last_activity", r->last_activity);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+      return EXIT_OK;
+    }
+
+  if (leads->len == 0)
+    {
+      QualifyStoreStats stats;
+
+      if (qualify_store_get_stats (store, &stats, NULL) && stats.last_as_of == 0 && stats.leads > 0)
+        g_print (_("No leads match. This workspace has not been scored yet: run “%s score”.\n"),
+                 cli->prgname);
+      else
+        g_print (_("No leads match.\n"));
+      return EXIT_OK;
+    }
+
+  {
+    g_autoptr(GString) line = g_string_new (NULL);
+
+    append_column (line, _("EMAIL"), 34, FALSE);
+    g_string_append (line, "  ");
+    append_column (line, _("NAME"), 22, FALSE);
+    g_string_append (line, "  ");
+    append_column (line, _("COMPANY"), 26, FALSE);
+    g_string_append (line, "  ");
+    append_column (line, _("SCORE"), 7, TRUE);
+    g_string_append (line, "  ");
+    append_column (line, _("FIT"), 6, TRUE);
+    g_string_append (line, "  ");
+    append_column (line, _("ENGAGE"), 6, TRUE);
+    g_string_append (line, "  ");
+    append_column (line, _("GRADE"), 5, FALSE);
+    g_string_append (line, "  ");
+    g_string_append (line, _("STATUS"));
+    g_print ("%s\n", line->str);
+
+    for (guint i = 0; i < leads->len; i++)
+      {
+        QualifyLeadRecord *r = g_ptr_array_index (leads, i);
+        g_autofree char *name = NULL;
+        char score[32], fit[32], engagement[32];
+
+        name = r->values[QUALIFY_FIELD_FIRST_NAME] || r->values[QUALIFY_FIELD_LAST_NAME]
+               ? qualify_lead_record_dup_display_name (r) : g_strdup ("");
+        if (r->scored)
+          {
+            g_snprintf (score, sizeof score, "%.1f", r->score);
+            g_snprintf (fit, sizeof fit, "%.1f", r->fit);
+            g_snprintf (engagement, sizeof engagement, "%.1f", r->engagement);
+          }
+        else
+          {
+            strcpy (score, "—");
+            strcpy (fit, "—");
+            strcpy (engagement, "—");
+          }
+
+        g_string_truncate (line, 0);
+        append_column (line, r->values[QUALIFY_FIELD_EMAIL], 34, FALSE);
+        g_string_append (line, "  ");
+        append_column (line, name, 22, FALSE);
+        g_string_append (line, "  ");
+        append_column (line, r->values[QUALIFY_FIELD_COMPANY], 26, FALSE);
+        g_string_append (line, "  ");
+        append_column (line, score, 7, TRUE);
+        g_string_append (line, "  ");
+        append_column (line, fit, 6, TRUE);
+        g_string_append (line, "  ");
+        append_column (line, engagement, 6, TRUE);
+        g_string_append (line, "  ");
+        append_column (line, r->scored ? r->grade : "", 5, FALSE);
+        g_string_append (line, "  ");
+        g_string_append (line, r->scored ? qualify_status_get_label (r->status) : _("not scored"));
+        g_print ("%s\n", line->str);
+      }
+  }
+
+  return EXIT_OK;
+}
+
+/* export */
+
+static gboolean
+parse_statuses (const char  *text,
+                guint       *statuses,
+                GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  *statuses = 0;
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      QualifyStatus status;
+      char *part = g_strstrip (parts[i]);
+
+      if (*part == '\0')
+        continue;
+      if (g_ascii_strcasecmp (part, "all") == 0)
+        {
+          for (guint s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
+            *statuses |= 1u << s;
+          continue;
+        }
+      if (!qualify_status_from_string (part, &status))
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                       _("--status “%s” is not a status. Use a comma-separated list of lead, mql, "
+                         "sql, disqualified, or all."),
+                       part);
+          return FALSE;
+        }
+      *statuses |= 1u << status;
+    }
+
+  if (*statuses == 0)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("--status is empty."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cmd_export (Cli     *cli,
+            int      argc,
+            char   **argv,
+            GError **error)
+{
+  g_autofree char *status_text = NULL;
+  g_autofree char *format_text = NULL;
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "status", 's', 0, G_OPTION_ARG_STRING, &status_text,
+      N_("Statuses to export, comma-separated (default: mql; “all” for every status)"), N_("LIST") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
+      N_("csv (default) or json"), N_("FORMAT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Write to this file (replaced atomically) instead of standard output"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  QualifyExportOptions options = { 0 };
+  guint64 n = 0;
+
+  context = command_context (cli, "export", NULL,
+                             _("Writes the MQL hand-off list (lead fields, fit, engagement, score, "
+                               "grade, status, mql_at and the top three reasons), best first."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 0, 0, "export [--status mql,sql,…] [--format csv|json] [--output FILE]", error))
+    return -1;
+
+  options.statuses = 1u << QUALIFY_STATUS_MQL;
+  if (status_text != NULL && !parse_statuses (status_text, &options.statuses, error))
+    return -1;
+
+  options.format = QUALIFY_EXPORT_CSV;
+  if (format_text != NULL)
+    {
+      if (g_ascii_strcasecmp (format_text, "json") == 0)
+        options.format = QUALIFY_EXPORT_JSON;
+      else if (g_ascii_strcasecmp (format_text, "csv") != 0)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                       _("--format “%s” is not supported. Use csv or json."), format_text);
+          return -1;
+        }
+    }
+  else if (output != NULL && g_str_has_suffix (output, ".json"))
+    options.format = QUALIFY_EXPORT_JSON;
+
+  if (!(store = open_store (cli, FALSE, error)))
+    return -1;
+
+  if (output != NULL)
+    {
+      g_autofree char *count = NULL;
+
+      if (!qualify_export_to_file (store, &options, output, &n, NULL, error))
+        return -1;
+      count = format_count (n);
+      g_printerr (_("Exported %s leads to %s\n"), count, output);
+    }
+  else
+    {
+      g_autoptr(GOutputStream) stream = g_object_new (CLI_TYPE_STDOUT_STREAM, NULL);
+
+      if (!qualify_export_write (store, &options, stream, &n, NULL, error))
+        return -1;
+    }
+
+  return EXIT_OK;
+}
+
+/* demo */
+
+static int
+cmd_demo (Cli     *cli,
+          int      argc,
+          char   **argv,
+          GError **error)
+{
+  gint leads = 5000;
+  gint64 events = -1;
+  gint64 seed = 42;
+  g_autofree char *csv_dir = NULL;
+  g_autofree char *now_text = NULL;
+  GOptionEntry entries[] = {
+    { "leads", 'l', 0, G_OPTION_ARG_INT, &leads, N_("Number of leads (default 5000)"), N_("N") },
+    { "events", 'e', 0, G_OPTION_ARG_INT64, &events, N_("Number of events (default 10 per lead)"), N_("N") },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (default 42): same seed, same data"), N_("S") },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &now_text,
+      N_("Events fall in the 180 days before this time (default now)"), N_("ISO8601") },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_dir,
+      N_("Only write leads.csv and events.csv into this folder (no workspace)"), N_("DIR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  QualifyDemoOptions options = { 0 };
+  QualifyStoreStats stats;
+  gint64 t0 = g_get_monotonic_time ();
+
+  context = command_context (cli, "demo", NULL,
+                             _("Fills a new workspace with realistic, deterministic B2B demo data "
+                               "(leads and events), installs the default model and scores it."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 0, 0, "demo [--leads N] [--events N] [--seed S] [--now ISO8601] [--csv DIR]",
+                   error))
+    return -1;
+
+  if (leads <= 0 || events == 0 || events < -1 || seed < 0 || seed > G_MAXUINT32)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("--leads and --events must be positive, --seed between 0 and %u."), G_MAXUINT32);
+      return -1;
+    }
+
+  options.n_leads = (guint) leads;
+  options.n_events = events > 0 ? (guint64) events : (guint64) leads * 10;
+  options.seed = (guint32) seed;
+  options.now = now_seconds ();
+  if (now_text != NULL && !parse_time_option (now_text, "--now", &options.now, error))
+    return -1;
+
+  if (csv_dir != NULL)
+    {
+      g_autofree char *leads_path = g_build_filename (csv_dir, "leads.csv", NULL);
+      g_autofree char *events_path = g_build_filename (csv_dir, "events.csv", NULL);
+
+      if (g_mkdir_with_parents (csv_dir, 0755) != 0)
+        {
+          int errsv = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                       _("Could not create the folder “%s”: %s"), csv_dir, g_strerror (errsv));
+          return -1;
+        }
+      if (!qualify_demo_write_csv (&options, leads_path, events_path, error))
+        return -1;
+      g_print (_("Wrote %s and %s in %.2f s\n"), leads_path, events_path,
+               (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC);
+      return EXIT_OK;
+    }
+
+  if (!(store = open_store (cli, TRUE, error)) ||
+      !qualify_store_get_stats (store, &stats, error))
+    return -1;
+
+  if (stats.leads > 0)
+    {
+      g_autofree char *n = format_count (stats.leads);
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("%s already holds %s leads; demo data goes into a new workspace. "
+                     "Use another --db file."),
+                   cli_db (cli), n);
+      return -1;
+    }
+
+  if (isatty (STDERR_FILENO))
+    g_printerr (_("Generating, importing and scoring demo data…\n"));
+
+  if (!qualify_demo_populate (store, &options, NULL, error) ||
+      !qualify_store_get_stats (store, &stats, error))
+    return -1;
+
+  {
+    g_autofree char *n_leads = format_count (stats.leads);
+    g_autofree char *n_events = format_count (stats.events);
+    g_autofree char *when = qualify_format_timestamp (stats.last_as_of);
+    g_autofree char *mql = format_count (stats.by_status[QUALIFY_STATUS_MQL]);
+    g_autofree char *sql = format_count (stats.by_status[QUALIFY_STATUS_SQL]);
+    g_autofree char *dq = format_count (stats.by_status[QUALIFY_STATUS_DISQUALIFIED]);
+
+    g_print (_("Demo workspace %s: %s leads, %s events, scored as of %s (%.1f s)\n"),
+             cli_db (cli), n_leads, n_events, when,
+             (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC);
+    g_print (_("  %s MQLs · %s SQLs · %s disqualified\n"), mql, sql, dq);
+    g_print (_("Next: %s --db %s list --status mql --limit 10\n"), cli->prgname, cli_db (cli));
+  }
+
+  return EXIT_OK;
+}
+
+/* main */
+
+static const Command commands[] = {
+  { "init", cmd_init, "", N_("create or upgrade the workspace") },
+  { "import", cmd_import, "leads|events FILE [--map H=F]… [--encoding E] [--delimiter C] [--errors OUT]",
+    N_("import leads or events from CSV") },
+  { "model", cmd_model, "set FILE.json | show [--json] | history", N_("scoring model versions") },
+  { "score", cmd_score, "[--as-of ISO8601]", N_("rescore every lead") },
+  { "explain", cmd_explain, "EMAIL [--json] [--as-of ISO8601]", N_("every contribution to one lead's score") },
+  { "list", cmd_list, "[--status S] [--grade G] [--sort KEY] [--limit N] [--json]", N_("leads with their results") },
+  { "export", cmd_export, "[--status mql,sql] [--format csv|json] [--output FILE]", N_("MQL hand-off list") },
+  { "demo", cmd_demo, "[--leads N] [--events N] [--seed S] [--csv DIR]", N_("fill a workspace with demo data") },
+};
+
+static char *
+commands_description (void)
+{
+  GString *s = g_string_new (_("Commands:\n"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (s, "  %-8s %s\n           %s\n", commands[i].name, _(commands[i].summary),
+                            commands[i].usage);
+  g_string_append (s, _("\nRun “qualify-cli COMMAND --help” for a command's options.\n"
+                        "Exit status: 0 ok, 1 input refused (see the message), 2 internal error."));
+  return g_string_free (s, FALSE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *default_path = NULL;
+  g_autofree char *description = NULL;
+  gboolean version = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+      N_("Workspace file (default: $XDG_DATA_HOME/qualify/workspace.qualify)"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  Cli cli = { 0 };
+  int ret = -1;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("qualify-cli");
+
+  context = g_option_context_new (_("COMMAND [ARGS…]"));
+  g_option_context_set_summary (context, _("Scores B2B leads and explains why (Qualify's command line)."));
+  description = commands_description ();
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  /* Global options stop at the command; the rest belongs to it. */
+  g_option_context_set_strict_posix (context, TRUE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    goto done;
+
+  if (version)
+    {
+      g_print ("qualify-cli %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+
+  if (argc < 2)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      g_printerr ("%s", help);
+      g_set_error (&error, CLI_ERROR, CLI_ERROR_USER, _("No command given."));
+      goto done;
+    }
+
+  default_path = qualify_store_get_default_path ();
+  cli.db_path = db_path ? db_path : default_path;
+  cli.prgname = "qualify-cli";
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (argv[1], commands[i].name))
+        {
+          ret = commands[i].func (&cli, argc - 1, argv + 1, &error);
+          goto done;
+        }
+    }
+
+  g_set_error (&error, CLI_ERROR, CLI_ERROR_USER,
+               _("Unknown command “%s”. Run “qualify-cli --help” for the list."), argv[1]);
+
+done:
+  g_free (cli.db_option);
+  fflush (stdout);
+  if (ret >= 0)
+    return ret;
+
+  if (error == NULL)
+    g_set_error_literal (&error, CLI_ERROR, CLI_ERROR_USER, _("Failed."));
+  g_printerr ("qualify-cli: %s\n", error->message);
+  return exit_code_for_error (error);
+}

@@ -58,6 +58,7 @@ typedef struct
   guint64 updated;    /* existing leads updated (events: bare leads created) */
   guint64 skipped;    /* rows with problems */
   gint64  import_id;  /* import_runs row */
+  guint64 bare_leads; /* events: leads created for unknown emails (same as updated) */
 } QualifyImportStats;
 
 /* Progress: fraction 0..1 and rows read so far. Called from the thread running
@@ -124,7 +125,8 @@ gboolean           qualify_importer_run_finish         (QualifyImporter       *s
                                                         QualifyImportStats    *stats,
                                                         GError               **error);
 
-/* Of QualifyImportProblem, in file order (after validate() or run()). */
+/* Of QualifyImportProblem, in file order (after validate() or run()). At most
+ * 100000 are kept; stats->skipped counts them all. */
 GPtrArray         *qualify_importer_get_problems       (QualifyImporter       *self);
 /* Writes problems as CSV: line, reason, then the original columns. */
 gboolean           qualify_importer_write_problems     (QualifyImporter       *self,

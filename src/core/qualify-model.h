@@ -123,6 +123,10 @@ const char                   *qualify_op_to_string            (QualifyOp      op
 gboolean                      qualify_op_from_string          (const char    *str,
                                                                QualifyOp     *op);
 
+GStrv                         qualify_model_list_templates    (void);
+QualifyModel                 *qualify_model_new_from_template (const char    *name,
+                                                               GError       **error);
+
 /* Trim + case-fold, the comparison form of every string in rules and data. */
 char                         *qualify_model_normalize         (const char    *str);
 

@@ -361,8 +361,32 @@ qualify_store_open (const char  *path,
   {
     g_autoptr(GError) local_error = NULL;
     g_autofree char *what = g_strdup_printf (_("Could not open “%s”"), path);
+    g_autoptr(sqlite3_stmt) stmt = NULL;
 
-    /* journal_mode is the first read of the file: a non-database fails here. */
+    /* Check what the file is before anything (even journal_mode) writes to it. */
+    rc = sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+      rc = sqlite3_step (stmt);
+    if (rc != SQLITE_ROW)
+      {
+        if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+          g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_A_WORKSPACE,
+                       _("“%s” is not a Qualify workspace (not a SQLite database); it was not changed."),
+                       path);
+        else
+          _qualify_store_set_error (self, rc, what, error);
+        return NULL;
+      }
+    if (sqlite3_column_int (stmt, 0) > QUALIFY_STORE_SCHEMA_VERSION)
+      {
+        g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_TOO_NEW,
+                     _("“%s” was saved by a newer version of Qualify (workspace format %d, this "
+                       "version reads up to %d). Update Qualify to open it; the file was not changed."),
+                     path, sqlite3_column_int (stmt, 0), QUALIFY_STORE_SCHEMA_VERSION);
+        return NULL;
+      }
+    g_clear_pointer (&stmt, sqlite3_finalize);
+
     if (!_qualify_store_exec (self, "PRAGMA journal_mode = WAL", &local_error))
       {
         if (g_error_matches (local_error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_A_WORKSPACE))

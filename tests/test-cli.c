@@ -1,0 +1,487 @@
+/* test-cli.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "qualify-csv-reader.h"
+#include "qualify-store-private.h"
+
+#define AS_OF "2026-06-01T00:00:00Z"
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *out;
+  char *err;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("qualify-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->dir, "w.qualify", NULL);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->out);
+  g_free (f->err);
+}
+
+static char *
+fixture_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
+}
+
+/* Runs qualify-cli with the given arguments (NULL-terminated); keeps stdout
+ * and stderr in the fixture and returns the exit status. */
+static int
+run_argv (Fixture     *f,
+          const char  *first,
+          va_list      args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *cli = g_getenv ("QUALIFY_CLI");
+  int status = 0;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  g_ptr_array_add (argv, NULL);
+
+  g_clear_pointer (&f->out, g_free);
+  g_clear_pointer (&f->err, g_free);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &f->out, &f->err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+
+  if (g_test_verbose ())
+    g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", WEXITSTATUS (status), f->out, f->err);
+
+  return WEXITSTATUS (status);
+}
+
+static int G_GNUC_NULL_TERMINATED
+run (Fixture    *f,
+     const char *first,
+     ...)
+{
+  va_list args;
+  int ret;
+
+  va_start (args, first);
+  ret = run_argv (f, first, args);
+  va_end (args);
+  return ret;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* A workspace with the export fixtures, the test model, scored as of AS_OF. */
+static void
+populate (Fixture *f)
+{
+  g_autofree char *leads = fixture_path ("export-leads.csv");
+  g_autofree char *events = fixture_path ("export-events.csv");
+  g_autofree char *model = fixture_path ("export-model.json");
+
+  g_assert_cmpint (run (f, "--db", f->db, "init", NULL), ==, 0);
+  g_assert_cmpint (run (f, "--db", f->db, "import", "leads", leads, NULL), ==, 0);
+  g_assert_cmpint (run (f, "--db", f->db, "import", "events", events, NULL), ==, 0);
+  g_assert_cmpint (run (f, "--db", f->db, "model", "set", model, "--note", "test", NULL), ==, 0);
+  g_assert_cmpint (run (f, "--db", f->db, "score", "--as-of", AS_OF, NULL), ==, 0);
+}
+
+static void
+test_help (Fixture       *f,
+           gconstpointer  data)
+{
+  static const char * const commands[] = { "init", "import", "score", "explain", "list", "export", "demo" };
+
+  g_assert_cmpint (run (f, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_assert_nonnull (strstr (f->out, commands[i]));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_assert_cmpint (run (f, "--db", f->db, commands[i], "--help", NULL), ==, 0);
+      g_assert_nonnull (strstr (f->out, commands[i]));
+    }
+  g_assert_cmpint (run (f, "score", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "--as-of"));
+  g_assert_cmpint (run (f, "model", "--help", NULL), ==, 0);
+  g_assert_cmpint (run (f, "model", "set", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "--note"));
+
+  /* --help never created the workspace. */
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_usage_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_assert_cmpint (run (f, "--db", f->db, "frobnicate", NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (f->err, "qualify-cli: "));
+  g_assert_nonnull (strstr (f->err, "frobnicate"));
+
+  g_assert_cmpint (run (f, NULL, NULL), ==, 1);
+  g_assert_cmpint (run (f, "--db", f->db, "score", "--bogus-option", NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (f->err, "qualify-cli: "));
+  g_assert_cmpint (run (f, "--db", f->db, "import", "contacts", "x.csv", NULL), ==, 1);
+  g_assert_cmpint (run (f, "--db", f->db, "model", "frob", NULL), ==, 1);
+
+  /* Reading commands do not create a workspace. */
+  g_assert_cmpint (run (f, "--db", f->db, "list", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->err, "init"));
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_init_too_new (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", QUALIFY_STORE_SCHEMA_VERSION + 1);
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+
+  g_assert_cmpint (run (f, "--db", f->db, "init", NULL), ==, 0);
+  g_assert_true (g_file_test (f->db, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (run (f, "--db", f->db, "init", NULL), ==, 0);
+
+  store = qualify_store_open (f->db, &error);
+  g_assert_no_error (error);
+  _qualify_store_exec (store, sql, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_cmpint (run (f, "--db", f->db, "init", NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (f->err, "qualify-cli: "));
+  g_assert_nonnull (strstr (f->err, "newer"));
+
+  /* Not a workspace at all. */
+  g_file_set_contents (f->db, "this is not a database, just text, long enough to not be empty", -1, &error);
+  g_assert_no_error (error);
+  g_unlink (wal);
+  g_assert_cmpint (run (f, "--db", f->db, "init", NULL), ==, 1);
+}
+
+static void
+test_import (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *bad = fixture_path ("import-bad-rows.csv");
+  g_autofree char *no_email = fixture_path ("import-no-email.csv");
+  g_autofree char *errors = g_build_filename (f->dir, "problems.csv", NULL);
+  g_autofree char *problems = NULL;
+
+  g_assert_cmpint (run (f, "--db", f->db, "init", NULL), ==, 0);
+
+  g_assert_cmpint (run (f, "--db", f->db, "import", "leads", bad, "--errors", errors, NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Imported import-bad-rows.csv:"));
+  g_assert_nonnull (strstr (f->out, "skipped"));
+  g_assert_nonnull (strstr (f->out, "line "));
+  g_assert_nonnull (strstr (f->out, "Read import-bad-rows.csv as UTF-8, ','-separated"));
+  g_assert_true (g_file_get_contents (errors, &problems, NULL, NULL));
+  g_assert_nonnull (strstr (problems, "lots"));
+
+  /* No email column: refused, nothing imported. */
+  g_assert_cmpint (run (f, "--db", f->db, "import", "leads", no_email, NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (f->err, "qualify-cli: "));
+  g_assert_nonnull (strstr (f->err, "mail"));
+
+  /* A file that does not exist. */
+  g_assert_cmpint (run (f, "--db", f->db, "import", "leads", "/no/such/file.csv", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->err, "/no/such/file.csv"));
+
+  /* A bad --map. */
+  g_assert_cmpint (run (f, "--db", f->db, "import", "leads", bad, "--map", "first_name=no_such_field", NULL), ==, 1);
+}
+
+static void
+test_model (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *good = fixture_path ("export-model.json");
+  g_autofree char *broken = fixture_path ("broken-model.json");
+  JsonNode *root;
+
+  g_assert_cmpint (run (f, "--db", f->db, "model", "set", good, NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "version 1"));
+
+  g_assert_cmpint (run (f, "--db", f->db, "model", "set", broken, NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (f->err, "qualify-cli: "));
+  g_assert_nonnull (strstr (f->err, "fit[0]"));
+  g_assert_nonnull (strstr (f->err, "op"));
+
+  /* The active model is still the good one. */
+  g_assert_cmpint (run (f, "--db", f->db, "model", "show", "--json", NULL), ==, 0);
+  root = parse_json (f->out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "name"), ==, "Export test");
+  json_node_unref (root);
+
+  g_assert_cmpint (run (f, "--db", f->db, "model", "show", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Export test"));
+  g_assert_nonnull (strstr (f->out, "Pricing page"));
+
+  g_assert_cmpint (run (f, "--db", f->db, "model", "history", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Export test"));
+
+  g_assert_cmpint (run (f, "--db", f->db, "model", "show", "--version", "7", NULL), ==, 1);
+}
+
+static void
+test_score_list_explain (Fixture       *f,
+                         gconstpointer  data)
+{
+  JsonNode *root;
+  JsonArray *array;
+  JsonObject *obj;
+  JsonArray *contributions;
+  double prev = INFINITY;
+  double sum = 0;
+
+  populate (f);
+  g_assert_nonnull (strstr (f->out, "mql"));
+  g_assert_nonnull (strstr (f->out, "load"));
+  g_assert_nonnull (strstr (f->out, AS_OF));
+
+  /* list --json: every lead, best score first. */
+  g_assert_cmpint (run (f, "--db", f->db, "list", "--json", NULL), ==, 0);
+  root = parse_json (f->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 5);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *lead = json_array_get_object_element (array, i);
+      double score = json_object_get_double_member (lead, "score");
+
+      g_assert_true (json_object_has_member (lead, "email"));
+      g_assert_true (json_object_has_member (lead, "fit"));
+      g_assert_true (json_object_has_member (lead, "engagement"));
+      g_assert_true (json_object_has_member (lead, "grade"));
+      g_assert_true (json_object_has_member (lead, "status"));
+      g_assert_cmpfloat (score, <=, prev);
+      g_assert_cmpfloat_with_epsilon (score, json_object_get_double_member (lead, "fit") +
+                                             json_object_get_double_member (lead, "engagement"), 1e-9);
+      prev = score;
+    }
+  obj = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj, "email"), ==, "ann@acme.example");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (obj, "score"), 95, 1e-9);
+  g_assert_cmpstr (json_object_get_string_member (obj, "status"), ==, "mql");
+  g_assert_cmpstr (json_object_get_string_member (obj, "grade"), ==, "A");
+  json_node_unref (root);
+
+  /* Filters and limit. */
+  g_assert_cmpint (run (f, "--db", f->db, "list", "--status", "mql", "--json", NULL), ==, 0);
+  root = parse_json (f->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 2);
+  json_node_unref (root);
+  g_assert_cmpint (run (f, "--db", f->db, "list", "--limit", "1", "--sort", "name", "--json", NULL), ==, 0);
+  root = parse_json (f->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+  json_node_unref (root);
+  g_assert_cmpint (run (f, "--db", f->db, "list", "--status", "hot", NULL), ==, 1);
+
+  /* Human table. */
+  g_assert_cmpint (run (f, "--db", f->db, "list", "--status", "mql", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "EMAIL"));
+  g_assert_nonnull (strstr (f->out, "ann@acme.example"));
+  g_assert_nonnull (strstr (f->out, "bob@beta.example"));
+  g_assert_null (strstr (f->out, "cat@gamma.example"));
+  g_assert_true (strstr (f->out, "ann@acme.example") < strstr (f->out, "bob@beta.example"));
+
+  /* explain --json: contributions add up to the score. */
+  g_assert_cmpint (run (f, "--db", f->db, "explain", "ANN@acme.example", "--json", NULL), ==, 0);
+  root = parse_json (f->out);
+  obj = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (obj, "email"), ==, "ann@acme.example");
+  g_assert_cmpstr (json_object_get_string_member (obj, "status"), ==, "mql");
+  g_assert_cmpstr (json_object_get_string_member (obj, "grade"), ==, "A");
+  contributions = json_object_get_array_member (obj, "contributions");
+  g_assert_cmpuint (json_array_get_length (contributions), ==, 4);
+  for (guint i = 0; i < json_array_get_length (contributions); i++)
+    {
+      JsonObject *c = json_array_get_object_element (contributions, i);
+
+      g_assert_nonnull (json_object_get_string_member (c, "rule_id"));
+      g_assert_nonnull (json_object_get_string_member (c, "label"));
+      g_assert_nonnull (json_object_get_string_member (c, "kind"));
+      g_assert_nonnull (json_object_get_string_member (c, "why"));
+      sum += json_object_get_double_member (c, "points");
+    }
+  g_assert_cmpfloat_with_epsilon (sum, json_object_get_double_member (obj, "score"), 1e-6);
+  g_assert_cmpfloat_with_epsilon (sum, 95, 1e-6);
+  json_node_unref (root);
+
+  /* explain as text. */
+  g_assert_cmpint (run (f, "--db", f->db, "explain", "bob@beta.example", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Careers page"));
+
+  /* Unknown email: user error. */
+  g_assert_cmpint (run (f, "--db", f->db, "explain", "nobody@nowhere.example", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->err, "nobody@nowhere.example"));
+
+  /* A bad --as-of. */
+  g_assert_cmpint (run (f, "--db", f->db, "score", "--as-of", "next tuesday", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->err, "next tuesday"));
+}
+
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = g_build_filename (f->dir, "handoff.csv", NULL);
+  g_autoptr(QualifyCsvReader) reader = NULL;
+  const char * const *fields;
+  guint n_fields;
+  guint64 line;
+  guint rows = 0;
+  JsonNode *root;
+
+  populate (f);
+
+  g_assert_cmpint (run (f, "--db", f->db, "export", "--status", "mql,sql", "--output", csv, NULL), ==, 0);
+  reader = qualify_csv_reader_new (csv, "UTF-8", ',', &error);
+  g_assert_no_error (error);
+  while (qualify_csv_reader_next (reader, &fields, &n_fields, &line, &error))
+    {
+      if (rows == 0)
+        {
+          g_assert_cmpstr (fields[0], ==, "email");
+          g_assert_cmpstr (fields[n_fields - 1], ==, "reasons");
+        }
+      else if (rows == 1)
+        g_assert_cmpstr (fields[0], ==, "ann@acme.example");
+      else if (rows == 3)
+        g_assert_cmpstr (fields[0], ==, "eve@delta.example");
+      rows++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 4);
+
+  /* JSON to stdout. */
+  g_assert_cmpint (run (f, "--db", f->db, "export", "--format", "json", NULL), ==, 0);
+  root = parse_json (f->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 2);
+  json_node_unref (root);
+
+  /* CSV to stdout. */
+  g_assert_cmpint (run (f, "--db", f->db, "export", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (f->out, "email,"));
+  g_assert_nonnull (strstr (f->out, "\r\nann@acme.example,"));
+
+  g_assert_cmpint (run (f, "--db", f->db, "export", "--status", "maybe", NULL), ==, 1);
+  g_assert_cmpint (run (f, "--db", f->db, "export", "--format", "xml", NULL), ==, 1);
+  g_assert_cmpint (run (f, "--db", f->db, "export", "--output", f->dir, NULL), ==, 1);
+}
+
+static void
+test_demo (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *csv_dir = g_build_filename (f->dir, "csv", NULL);
+  g_autofree char *leads = g_build_filename (csv_dir, "leads.csv", NULL);
+  g_autofree char *events = g_build_filename (csv_dir, "events.csv", NULL);
+  JsonNode *root;
+  JsonArray *array;
+
+  g_assert_cmpint (run (f, "--db", f->db, "demo", "--leads", "600", "--events", "6000", "--seed", "5",
+                        "--now", AS_OF, NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "600 leads"));
+  g_assert_nonnull (strstr (f->out, "6,000 events"));
+
+  g_assert_cmpint (run (f, "--db", f->db, "list", "--status", "mql", "--limit", "10", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "EMAIL"));
+
+  g_assert_cmpint (run (f, "--db", f->db, "list", "--status", "mql", "--limit", "10", "--json", NULL), ==, 0);
+  root = parse_json (f->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), >, 0);
+  g_assert_cmpuint (json_array_get_length (array), <=, 10);
+  json_node_unref (root);
+
+  /* A second demo into the same workspace is refused. */
+  g_assert_cmpint (run (f, "--db", f->db, "demo", "--leads", "10", NULL), ==, 1);
+
+  /* CSV only. */
+  g_assert_cmpint (run (f, "demo", "--leads", "50", "--events", "400", "--csv", csv_dir, NULL), ==, 0);
+  g_assert_true (g_file_test (leads, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (events, G_FILE_TEST_IS_REGULAR));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/cli/help", test_help);
+  ADD ("/cli/usage-errors", test_usage_errors);
+  ADD ("/cli/init-too-new", test_init_too_new);
+  ADD ("/cli/import", test_import);
+  ADD ("/cli/model", test_model);
+  ADD ("/cli/score-list-explain", test_score_list_explain);
+  ADD ("/cli/export", test_export);
+  ADD ("/cli/demo", test_demo);
+#undef ADD
+
+  return g_test_run ();
+}
