@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "qualify-demo.h"
 #include "qualify-export.h"
 #include "qualify-export-dialog.h"
 #include "qualify-export-dialog-private.h"
@@ -21,6 +22,7 @@
 #include "qualify-importer.h"
 #include "qualify-scorer.h"
 #include "qualify-store.h"
+#include "qualify-window.h"
 
 /* The scoring model of the export test: big companies that looked at pricing. */
 static const char *test_model =
@@ -685,36 +687,84 @@ settle (guint ms)
 }
 
 static void
-save_screenshot (GtkWidget  *widget,
+fit_window (GtkWindow *window,
+            int        width,
+            int        height)
+{
+  /* The window's own size, without the invisible resize borders, is what counts. */
+  gtk_window_set_default_size (window, width, height);
+  settle (300);
+  gtk_window_set_default_size (window,
+                               2 * width - gtk_widget_get_width (GTK_WIDGET (window)),
+                               2 * height - gtk_widget_get_height (GTK_WIDGET (window)));
+  settle (1500);
+}
+
+/* Draws @dialog centred over @window (when given), as a desktop shows a modal
+ * dialog, and saves the picture as @name. */
+static void
+save_screenshot (GtkWidget  *window,
+                 GtkWidget  *dialog,
                  const char *name)
 {
   const char *dir = g_getenv ("QUALIFY_SCREENSHOTS_DIR");
   g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkPaintable) dialog_paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
+  GtkWidget *base = window != NULL ? window : dialog;
+  int width, height, dialog_width, dialog_height;
 
-  /* Exactly 1280×800 with the window's decorations. */
-  gtk_window_set_default_size (GTK_WINDOW (widget), 1280, 800);
-  settle (300);
-  gtk_window_set_default_size (GTK_WINDOW (widget),
-                               2 * 1280 - gtk_widget_get_width (widget),
-                               2 * 800 - gtk_widget_get_height (widget));
-  settle (3000);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
+  settle (1500);
+  width = gtk_widget_get_width (base);
+  height = gtk_widget_get_height (base);
+  dialog_width = gtk_widget_get_width (dialog);
+  dialog_height = gtk_widget_get_height (dialog);
   snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
+
+  if (window != NULL)
+    {
+      g_autoptr(GdkPaintable) window_paintable = gtk_widget_paintable_new (window);
+      GskRoundedRect outline;
+      float x = (width - dialog_width) / 2.0f;
+      float y = 46.0f;
+
+      gdk_paintable_snapshot (window_paintable, snapshot, width, height);
+      gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 0.25 },
+                                 &GRAPHENE_RECT_INIT (0, 0, width, height));
+      gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (x, y, dialog_width,
+                                                                      dialog_height), 12);
+      gtk_snapshot_append_outset_shadow (snapshot, &outline, &(GdkRGBA) { 0, 0, 0, 0.35 },
+                                         0, 6, 2, 18);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_push_rounded_clip (snapshot, &outline);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+    }
+
+  dialog_paintable = gtk_widget_paintable_new (dialog);
+  gdk_paintable_snapshot (dialog_paintable, snapshot, dialog_width, dialog_height);
+
+  if (window != NULL)
+    {
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_restore (snapshot);
+    }
+
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (base)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Saved %s (%d×%d)", path, width, height);
+}
+
+static gboolean
+window_loaded (gpointer data)
+{
+  return !qualify_window_get_loading (data) &&
+         g_strcmp0 (qualify_window_get_leads_state (data), "list") == 0;
 }
 
 static void
@@ -722,8 +772,14 @@ test_screenshots (Fixture       *fixture,
                   gconstpointer  data)
 {
   AdwStyleManager *style = adw_style_manager_get_default ();
-  QualifyImportDialog *import;
-  QualifyExportDialog *export;
+  g_autofree char *leads_path = g_build_filename (fixture->dir, "crm-export.csv", NULL);
+  g_autofree char *events_path = g_build_filename (fixture->dir, "events.csv", NULL);
+  g_autoptr(GFile) leads_file = g_file_new_for_path (leads_path);
+  g_autoptr(GError) error = NULL;
+  QualifyDemoOptions options = { .n_leads = 2000, .n_events = 20000, .seed = 7,
+                                 .now = 1795000000 };
+  g_autoptr(QualifyApplication) app = NULL;
+  QualifyWindow *window;
 
   if (g_getenv ("QUALIFY_SCREENSHOTS_DIR") == NULL)
     {
@@ -731,21 +787,63 @@ test_screenshots (Fixture       *fixture,
       return;
     }
 
+  /* A realistic workspace and CRM export from the demo generator. */
+  {
+    g_autoptr(QualifyStore) store = qualify_store_open (fixture->workspace, &error);
+    g_assert_no_error (error);
+    qualify_demo_populate (store, &options, NULL, &error);
+    g_assert_no_error (error);
+  }
+  options.seed = 8;
+  qualify_demo_write_csv (&options, leads_path, events_path, &error);
+  g_assert_no_error (error);
+
+  /* The application window behind the dialogs, at 1280×800, on that workspace. */
+  app = qualify_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  window = qualify_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  fit_window (GTK_WINDOW (window), 1280, 800);
+  qualify_window_open_workspace (window, fixture->workspace);
+  wait_for (window_loaded, window, "the window to show the leads");
+
   for (guint dark = 0; dark < 2; dark++)
     {
+      QualifyImportDialog *import;
+      QualifyExportDialog *export;
+      g_autofree char *path = NULL;
+      g_autoptr(GFile) file = NULL;
+
       adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                                       : ADW_COLOR_SCHEME_FORCE_LIGHT);
-      import = open_import_dialog (fixture, QUALIFY_IMPORT_LEADS, "dialogs-leads.csv");
-      save_screenshot (GTK_WIDGET (import), dark ? "import-dark.png" : "import.png");
+
+      import = QUALIFY_IMPORT_DIALOG (qualify_import_dialog_new (GTK_WINDOW (window),
+                                                                 fixture->workspace,
+                                                                 QUALIFY_IMPORT_LEADS));
+      g_object_ref (import);
+      qualify_import_dialog_set_file (import, leads_file);
+      gtk_window_present (GTK_WINDOW (import));
+      wait_for (import_settled, import, "the demo export to be read and checked");
+      save_screenshot (GTK_WIDGET (window), GTK_WIDGET (import),
+                       dark ? "import-dark.png" : "import.png");
       close_dialog (import);
 
-      export = QUALIFY_EXPORT_DIALOG (qualify_export_dialog_new (NULL, fixture->workspace));
+      export = QUALIFY_EXPORT_DIALOG (qualify_export_dialog_new (GTK_WINDOW (window),
+                                                                 fixture->workspace));
       g_object_ref (export);
+      path = g_build_filename ("/home/alex/Documents", "mql-handoff-2026-11-23.csv", NULL);
+      file = g_file_new_for_path (path);
+      qualify_export_dialog_set_file (export, file);
+      _qualify_export_dialog_set_expanded (export, TRUE);
       gtk_window_present (GTK_WINDOW (export));
-      save_screenshot (GTK_WIDGET (export), dark ? "export-dark.png" : "export.png");
+      save_screenshot (GTK_WIDGET (window), GTK_WIDGET (export),
+                       dark ? "export-dark.png" : "export.png");
       close_dialog (export);
     }
 
+  gtk_window_destroy (GTK_WINDOW (window));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 

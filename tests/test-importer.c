@@ -14,6 +14,8 @@
 #include "qualify-parse.h"
 #include "qualify-store-private.h"
 
+static GPtrArray *temp_dirs;
+
 static char *
 temp_dir (void)
 {
@@ -21,7 +23,28 @@ temp_dir (void)
   char *dir = g_dir_make_tmp ("qualify-importer-XXXXXX", &error);
 
   g_assert_no_error (error);
+  g_ptr_array_add (temp_dirs, g_strdup (dir));
   return dir;
+}
+
+/* The temp dirs hold only plain files (workspaces, CSV). */
+static void
+remove_temp_dirs (void)
+{
+  for (guint i = 0; i < temp_dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (temp_dirs, i);
+      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+      const char *name;
+
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_remove (path);
+        }
+      g_rmdir (dir);
+    }
+  g_ptr_array_unref (temp_dirs);
 }
 
 static QualifyStore *
@@ -853,6 +876,26 @@ test_importer_events_bulk (void)
 }
 
 static void
+test_importer_encoding_error_rolls_back (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autofree char *path = fixture ("csv-invalid-utf8.csv");
+  g_autoptr(QualifyImporter) importer = qualify_importer_new (store, QUALIFY_IMPORT_LEADS, path);
+
+  /* Forced UTF-8: the Latin-1 byte on line 4 is an error, after two good rows. */
+  qualify_importer_set_encoding (importer, "UTF-8");
+  g_assert_true (qualify_importer_prepare (importer, 0, &error));
+  g_assert_no_error (error);
+  g_assert_false (qualify_importer_run (importer, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, QUALIFY_CSV_ERROR, QUALIFY_CSV_ERROR_ENCODING);
+  g_assert_nonnull (strstr (error->message, "line 4"));
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
+  g_assert_false (_qualify_store_in_transaction (store));
+}
+
+static void
 test_importer_messy_files (void)
 {
   g_autoptr(GError) error = NULL;
@@ -985,7 +1028,10 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
+  temp_dirs = g_ptr_array_new_with_free_func (g_free);
 
   g_test_add_func ("/importer/guess", test_importer_guess);
   g_test_add_func ("/importer/crm-headers", test_importer_crm_headers);
@@ -999,9 +1045,12 @@ main (int   argc,
   g_test_add_func ("/importer/cancel-rolls-back", test_importer_cancel_rolls_back);
   g_test_add_func ("/importer/cancelled-before", test_importer_interrupt_from_thread);
   g_test_add_func ("/importer/events-bulk", test_importer_events_bulk);
+  g_test_add_func ("/importer/encoding-error", test_importer_encoding_error_rolls_back);
   g_test_add_func ("/importer/messy-files", test_importer_messy_files);
   g_test_add_func ("/importer/validate", test_importer_validate);
   g_test_add_func ("/importer/async", test_importer_async);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  remove_temp_dirs ();
+  return ret;
 }

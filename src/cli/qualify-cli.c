@@ -872,13 +872,21 @@ contribution_why (JsonObject *c)
       double decayed = json_object_get_double_member_with_default (c, "decayed_points", 0);
       gboolean capped = json_object_get_boolean_member_with_default (c, "capped", FALSE);
 
-      return g_strdup_printf (capped ? _("%" G_GINT64_FORMAT " events: %.2f points before decay, %.2f after, capped")
-                                     : _("%" G_GINT64_FORMAT " events: %.2f points before decay, %.2f after"),
-                              n, raw, decayed);
+      g_autofree char *events = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " event",
+                                                              "%" G_GINT64_FORMAT " events", n), n);
+
+      if (capped)
+        return g_strdup_printf (_("%s: %.2f points before decay, %.2f after, capped at %.2f"), events, raw,
+                                decayed, json_object_get_double_member_with_default (c, "points", 0));
+      return g_strdup_printf (_("%s: %.2f points before decay, %.2f after"), events, raw, decayed);
     }
   if (g_str_equal (kind, "sales_ready"))
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " events"),
-                            json_object_get_int_member_with_default (c, "events", 0));
+    {
+      gint64 n = json_object_get_int_member_with_default (c, "events", 0);
+
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " event at or before as-of",
+                                           "%" G_GINT64_FORMAT " events at or before as-of", n), n);
+    }
 
   return g_strdup_printf (_("value “%s” matched"),
                           json_object_get_string_member_with_default (c, "value", ""));
@@ -1155,12 +1163,24 @@ cmd_list (Cli     *cli,
 
   {
     g_autoptr(GString) line = g_string_new (NULL);
+    guint email_w = 5, company_w = 7;
 
-    append_column (line, _("EMAIL"), 34, FALSE);
+    /* Emails are never cut (they are what explain takes); companies up to 28. */
+    for (guint i = 0; i < leads->len; i++)
+      {
+        QualifyLeadRecord *r = g_ptr_array_index (leads, i);
+        const char *email = r->values[QUALIFY_FIELD_EMAIL];
+        const char *company = r->values[QUALIFY_FIELD_COMPANY];
+
+        email_w = MAX (email_w, email ? (guint) g_utf8_strlen (email, -1) : 0);
+        company_w = MAX (company_w, company ? (guint) MIN (g_utf8_strlen (company, -1), 28) : 0);
+      }
+
+    append_column (line, _("EMAIL"), email_w, FALSE);
     g_string_append (line, "  ");
     append_column (line, _("NAME"), 22, FALSE);
     g_string_append (line, "  ");
-    append_column (line, _("COMPANY"), 26, FALSE);
+    append_column (line, _("COMPANY"), company_w, FALSE);
     g_string_append (line, "  ");
     append_column (line, _("SCORE"), 7, TRUE);
     g_string_append (line, "  ");
@@ -1195,11 +1215,11 @@ cmd_list (Cli     *cli,
           }
 
         g_string_truncate (line, 0);
-        append_column (line, r->values[QUALIFY_FIELD_EMAIL], 34, FALSE);
+        append_column (line, r->values[QUALIFY_FIELD_EMAIL], email_w, FALSE);
         g_string_append (line, "  ");
         append_column (line, name, 22, FALSE);
         g_string_append (line, "  ");
-        append_column (line, r->values[QUALIFY_FIELD_COMPANY], 26, FALSE);
+        append_column (line, r->values[QUALIFY_FIELD_COMPANY], company_w, FALSE);
         g_string_append (line, "  ");
         append_column (line, score, 7, TRUE);
         g_string_append (line, "  ");
@@ -1453,7 +1473,7 @@ static const Command commands[] = {
   { "explain", cmd_explain, "EMAIL [--json] [--as-of ISO8601]", N_("every contribution to one lead's score") },
   { "list", cmd_list, "[--status S] [--grade G] [--sort KEY] [--limit N] [--json]", N_("leads with their results") },
   { "export", cmd_export, "[--status mql,sql] [--format csv|json] [--output FILE]", N_("MQL hand-off list") },
-  { "demo", cmd_demo, "[--leads N] [--events N] [--seed S] [--csv DIR]", N_("fill a workspace with demo data") },
+  { "demo", cmd_demo, "[--leads N] [--events N] [--seed S] [--now ISO8601] [--csv DIR]", N_("fill a workspace with demo data") },
 };
 
 static char *
@@ -1462,8 +1482,8 @@ commands_description (void)
   GString *s = g_string_new (_("Commands:\n"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (s, "  %-8s %s\n           %s\n", commands[i].name, _(commands[i].summary),
-                            commands[i].usage);
+    g_string_append_printf (s, "  %s %s\n      %s\n", commands[i].name, commands[i].usage,
+                            _(commands[i].summary));
   g_string_append (s, _("\nRun “qualify-cli COMMAND --help” for a command's options.\n"
                         "Exit status: 0 ok, 1 input refused (see the message), 2 internal error."));
   return g_string_free (s, FALSE);

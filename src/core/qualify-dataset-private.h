@@ -34,10 +34,19 @@ typedef struct
   GPtrArray *details_normal; /* id → case-folded detail */
 } QualifyEventIndex;
 
+/* Virtual column: the part of the email after '@' (far fewer distinct values
+ * than emails, so rules that only look at the domain compile much faster). */
+#define QUALIFY_DATASET_EMAIL_DOMAIN "email.domain"
+
 /* Loads (once) and returns the column for a canonical or custom field. */
 const QualifyColumn     *_qualify_dataset_get_column (QualifyDataset *self,
                                                       const char     *field,
                                                       GError        **error);
+/* Loads several fields in one scan of the leads table. */
+gboolean                 _qualify_dataset_load_columns (QualifyDataset      *self,
+                                                        const char * const  *fields,
+                                                        guint                n_fields,
+                                                        GError             **error);
 const QualifyEventIndex *_qualify_dataset_get_events (QualifyDataset *self);
 
 G_END_DECLS

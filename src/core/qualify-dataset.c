@@ -249,6 +249,15 @@ load_events (QualifyDataset  *self,
   if (self->only_lead != 0)
     sqlite3_bind_int64 (stmt, 1, self->only_lead);
 
+  if (self->only_lead == 0)
+    {
+      g_autoptr(sqlite3_stmt) max = _qualify_store_prepare (self->store, "SELECT max(id) FROM events", NULL);
+
+      /* ids are assigned in order, so max(id) bounds the count: one allocation */
+      if (max != NULL && sqlite3_step (max) == SQLITE_ROW && sqlite3_column_int64 (max, 0) > 0)
+        g_array_set_size (g_array_set_size (raw, MIN (sqlite3_column_int64 (max, 0), G_MAXINT32)), 0);
+    }
+
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       RawEvent r;
@@ -322,6 +331,7 @@ dataset_load (QualifyStore  *store,
       return NULL;
     }
 
+  g_debug ("%u lead ids read", self->n_leads);
   if (!load_events (self, cancellable, error))
     return NULL;
 
@@ -389,134 +399,250 @@ _qualify_dataset_get_events (QualifyDataset *self)
   return &self->events;
 }
 
-static const char *
-column_sql (QualifyDataset *self,
-            const char     *field,
-            gboolean       *custom)
+/* SQL for one field's value, or NULL for a custom field (bound as parameter @param). */
+static char *
+column_expression (const char *field,
+                   guint       param,
+                   gboolean   *number)
 {
   QualifyField f;
 
-  *custom = !qualify_field_from_name (field, &f);
-  if (*custom)
-    return self->only_lead
-      ? "SELECT l.id, j.value FROM leads l, json_each(l.custom) j "
-        "WHERE l.custom IS NOT NULL AND j.key = ?1 AND l.id = ?2"
-      : "SELECT l.id, j.value FROM leads l, json_each(l.custom) j "
-        "WHERE l.custom IS NOT NULL AND j.key = ?1";
+  *number = FALSE;
+  if (g_str_equal (field, QUALIFY_DATASET_EMAIL_DOMAIN))
+    return g_strdup ("substr(email, instr(email, '@') + 1)");
+  if (!qualify_field_from_name (field, &f))
+    return g_strdup_printf ("json_extract(custom, ?%u)", param);
 
-  return NULL;
+  switch (qualify_field_get_kind (f))
+    {
+    case QUALIFY_FIELD_KIND_TIMESTAMP:
+      return g_strdup_printf ("strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %s, 'unixepoch')", field);
+    case QUALIFY_FIELD_KIND_NUMBER:
+      *number = TRUE;
+      return g_strdup (field);
+    case QUALIFY_FIELD_KIND_TEXT:
+    case QUALIFY_FIELD_KIND_LIST:
+    default:
+      return g_strdup (field);
+    }
 }
 
-static QualifyColumn *
-load_column (QualifyDataset  *self,
-             const char      *field,
-             GError         **error)
+/* g_int64_hash() folds the halves together, and whole numbers as doubles have
+ * all-zero low bits: mix them properly (murmur3 finaliser). */
+static guint
+double_bits_hash (gconstpointer key)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GHashTable) interned = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *sql = NULL;
+  guint64 h = *(const guint64 *) key;
+
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+  h ^= h >> 33;
+  return (guint) h;
+}
+
+typedef struct
+{
   QualifyColumn *column;
-  gboolean custom;
-  const char *custom_sql;
-  QualifyField f = 0;
+  GHashTable    *interned;
+  GHashTable    *numbers;   /* double bits → id */
+  gboolean       number;
+} Loading;
+
+static void
+column_add (Loading      *l,
+            guint         index,
+            sqlite3_stmt *stmt,
+            int           col)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *text;
+  gpointer id;
+
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return;
+
+  if (l->number && sqlite3_column_type (stmt, col) != SQLITE_TEXT)
+    {
+      /* REAL column: look the value up by its bits, format it only when new */
+      double v = sqlite3_column_double (stmt, col);
+      gint64 bits;
+
+      memcpy (&bits, &v, sizeof bits);
+      if (g_hash_table_lookup_extended (l->numbers, &bits, NULL, &id))
+        {
+          l->column->ids[index] = GPOINTER_TO_UINT (id);
+          return;
+        }
+
+      if (v == (double) (gint64) v)
+        g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, (gint64) v);
+      else
+        g_ascii_formatd (buf, sizeof buf, "%.15g", v);
+      text = buf;
+    }
+  else if ((text = (const char *) sqlite3_column_text (stmt, col)) == NULL)
+    return;
+
+  if (!g_hash_table_lookup_extended (l->interned, text, NULL, &id))
+    {
+      char *normal = qualify_model_normalize (text);
+      char *copy;
+
+      if (normal == NULL || normal[0] == '\0')
+        {
+          g_free (normal);
+          id = GUINT_TO_POINTER (0);
+          g_hash_table_insert (l->interned, g_strdup (text), id);
+        }
+      else
+        {
+          copy = g_strdup (text);
+          id = GUINT_TO_POINTER (l->column->raw->len);
+          g_ptr_array_add (l->column->raw, copy);
+          g_ptr_array_add (l->column->normal, normal);
+          g_hash_table_insert (l->interned, g_strdup (text), id);
+        }
+    }
+
+  if (l->number && text == buf)
+    {
+      gint64 *key = g_new (gint64, 1);
+      double v = sqlite3_column_double (stmt, col);
+
+      memcpy (key, &v, sizeof *key);
+      g_hash_table_insert (l->numbers, key, id);
+    }
+
+  l->column->ids[index] = GPOINTER_TO_UINT (id);
+}
+
+/* Reads every missing field of @fields in one scan of the leads table. */
+static gboolean
+load_columns (QualifyDataset      *self,
+              const char * const  *fields,
+              guint                n_fields,
+              GError             **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT id");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) loading = g_array_new (FALSE, TRUE, sizeof (Loading));
+  gboolean ok = FALSE;
+  guint param = 2;
   int rc;
 
-  custom_sql = column_sql (self, field, &custom);
-  if (!custom)
+  for (guint i = 0; i < n_fields; i++)
     {
-      qualify_field_from_name (field, &f);
-      if (qualify_field_get_kind (f) == QUALIFY_FIELD_KIND_TIMESTAMP)
-        sql = g_strdup_printf ("SELECT id, strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %s, 'unixepoch') "
-                               "FROM leads WHERE %s IS NOT NULL%s",
-                               field, field, self->only_lead ? " AND id = ?2" : "");
-      else
-        sql = g_strdup_printf ("SELECT id, %s FROM leads WHERE %s IS NOT NULL%s",
-                               field, field, self->only_lead ? " AND id = ?2" : "");
-      stmt = _qualify_store_prepare (self->store, sql, error);
-    }
-  else
-    {
-      stmt = _qualify_store_prepare (self->store, custom_sql, error);
-      if (stmt != NULL)
-        sqlite3_bind_text (stmt, 1, field, -1, SQLITE_TRANSIENT);
-    }
-  if (stmt == NULL)
-    return NULL;
-  if (self->only_lead)
-    sqlite3_bind_int64 (stmt, 2, self->only_lead);
+      Loading l = { NULL, NULL, NULL, FALSE };
+      g_autofree char *expr = NULL;
+      gboolean dup = FALSE;
 
-  column = g_new0 (QualifyColumn, 1);
-  column->name = g_strdup (field);
-  column->ids = g_new0 (guint32, MAX (self->n_leads, 1));
-  column->raw = g_ptr_array_new_with_free_func (g_free);
-  column->normal = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (column->raw, NULL);
-  g_ptr_array_add (column->normal, NULL);
+      if (g_hash_table_contains (self->columns, fields[i]))
+        continue;
+      for (guint j = 0; j < loading->len; j++)
+        dup |= g_str_equal (g_array_index (loading, Loading, j).column->name, fields[i]);
+      if (dup)
+        continue;
+
+      expr = column_expression (fields[i], param, &l.number);
+      if (strstr (expr, "?") != NULL)
+        param++;
+      g_string_append_printf (sql, ", %s", expr);
+
+      l.column = g_new0 (QualifyColumn, 1);
+      l.column->name = g_strdup (fields[i]);
+      l.column->ids = g_new0 (guint32, MAX (self->n_leads, 1));
+      l.column->raw = g_ptr_array_new_with_free_func (g_free);
+      l.column->normal = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (l.column->raw, NULL);
+      g_ptr_array_add (l.column->normal, NULL);
+      l.interned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      l.numbers = g_hash_table_new_full (double_bits_hash, g_int64_equal, g_free, NULL);
+      g_array_append_val (loading, l);
+    }
+
+  if (loading->len == 0)
+    return TRUE;
+
+  g_string_append (sql, " FROM leads");
+  if (self->only_lead)
+    g_string_append (sql, " WHERE id = ?1");
+
+  if (!(stmt = _qualify_store_prepare (self->store, sql->str, error)))
+    goto out;
+  if (self->only_lead)
+    sqlite3_bind_int64 (stmt, 1, self->only_lead);
+  param = 2;
+  for (guint j = 0; j < loading->len; j++)
+    {
+      const char *name = g_array_index (loading, Loading, j).column->name;
+      QualifyField f;
+
+      if (!g_str_equal (name, QUALIFY_DATASET_EMAIL_DOMAIN) && !qualify_field_from_name (name, &f))
+        {
+          /* JSON path to a member whatever its name: "$.\"name\"" with " and \ escaped */
+          g_autoptr(GString) path = g_string_new ("$.\"");
+          for (const char *c = name; *c; c++)
+            {
+              if (*c == '"' || *c == '\\')
+                g_string_append_c (path, '\\');
+              g_string_append_c (path, *c);
+            }
+          g_string_append_c (path, '"');
+          sqlite3_bind_text (stmt, param++, path->str, -1, SQLITE_TRANSIENT);
+        }
+    }
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       guint index = qualify_dataset_find_lead (self, sqlite3_column_int64 (stmt, 0));
-      const char *text;
-      gpointer id;
 
-      if (index == G_MAXUINT || sqlite3_column_type (stmt, 1) == SQLITE_NULL)
+      if (index == G_MAXUINT)
         continue;
-
-      if (!custom && qualify_field_get_kind (f) == QUALIFY_FIELD_KIND_NUMBER)
-        {
-          /* REAL column: render integers without ".0" */
-          double v = sqlite3_column_double (stmt, 1);
-          char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-          if (v == (double) (gint64) v)
-            g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, (gint64) v);
-          else
-            g_ascii_formatd (buf, sizeof buf, "%.15g", v);
-
-          if (!g_hash_table_lookup_extended (interned, buf, NULL, &id))
-            {
-              char *copy = g_strdup (buf);
-              id = GUINT_TO_POINTER (column->raw->len);
-              g_ptr_array_add (column->raw, copy);
-              g_ptr_array_add (column->normal, g_strdup (buf));
-              g_hash_table_insert (interned, copy, id);
-            }
-        }
-      else
-        {
-          text = (const char *) sqlite3_column_text (stmt, 1);
-          if (text == NULL)
-            continue;
-          if (!g_hash_table_lookup_extended (interned, text, NULL, &id))
-            {
-              char *copy = g_strdup (text);
-              char *normal = qualify_model_normalize (copy);
-
-              if (normal == NULL || normal[0] == '\0')
-                {
-                  g_free (normal);
-                  g_free (copy);
-                  continue;
-                }
-              id = GUINT_TO_POINTER (column->raw->len);
-              g_ptr_array_add (column->raw, copy);
-              g_ptr_array_add (column->normal, normal);
-              g_hash_table_insert (interned, copy, id);
-            }
-        }
-
-      column->ids[index] = GPOINTER_TO_UINT (id);
+      for (guint j = 0; j < loading->len; j++)
+        column_add (&g_array_index (loading, Loading, j), index, stmt, 1 + j);
     }
 
   if (rc != SQLITE_DONE)
     {
-      g_autofree char *what = g_strdup_printf (_("Could not read the field “%s”"), field);
-      column_free (column);
-      _qualify_store_set_error (self->store, rc, what, error);
-      return NULL;
+      _qualify_store_set_error (self->store, rc, _("Could not read lead fields"), error);
+      goto out;
     }
 
-  return column;
+  ok = TRUE;
+
+out:
+  for (guint j = 0; j < loading->len; j++)
+    {
+      Loading *l = &g_array_index (loading, Loading, j);
+
+      g_hash_table_unref (l->interned);
+      g_hash_table_unref (l->numbers);
+      if (ok)
+        g_hash_table_insert (self->columns, l->column->name, l->column);
+      else
+        column_free (l->column);
+    }
+
+  return ok;
+}
+
+gboolean
+_qualify_dataset_load_columns (QualifyDataset      *self,
+                               const char * const  *fields,
+                               guint                n_fields,
+                               GError             **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (QUALIFY_IS_DATASET (self), FALSE);
+
+  g_mutex_lock (&self->columns_lock);
+  ok = load_columns (self, fields, n_fields, error);
+  g_mutex_unlock (&self->columns_lock);
+
+  return ok;
 }
 
 const QualifyColumn *
@@ -524,15 +650,14 @@ _qualify_dataset_get_column (QualifyDataset  *self,
                              const char      *field,
                              GError         **error)
 {
-  QualifyColumn *column;
+  QualifyColumn *column = NULL;
 
   g_return_val_if_fail (QUALIFY_IS_DATASET (self), NULL);
   g_return_val_if_fail (field != NULL, NULL);
 
   g_mutex_lock (&self->columns_lock);
-  column = g_hash_table_lookup (self->columns, field);
-  if (column == NULL && (column = load_column (self, field, error)) != NULL)
-    g_hash_table_insert (self->columns, column->name, column);
+  if (load_columns (self, &field, 1, error))
+    column = g_hash_table_lookup (self->columns, field);
   g_mutex_unlock (&self->columns_lock);
 
   return column;

@@ -487,6 +487,22 @@ append_uint (GString *out,
     g_string_append_c (out, tmp[--n]);
 }
 
+/* 1234567 → "1,234,567" */
+static void
+append_grouped (GString *out,
+                guint64  value)
+{
+  char digits[24];
+  int len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, value);
+
+  for (int i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+}
+
 static inline void
 put2 (char *p,
       guint v)
@@ -811,7 +827,11 @@ write_leads (Demo        *demo,
         double r = uniform (demo);
 
         if (r < 0.05 && employees >= 1000)
-          g_string_append_printf (out, "\"%u,%03u\"", employees / 1000, employees % 1000);
+          {
+            g_string_append_c (out, '"');
+            append_grouped (out, employees);
+            g_string_append_c (out, '"');
+          }
         else if (r < 0.9)
           append_uint (out, employees);
       }
@@ -823,8 +843,11 @@ write_leads (Demo        *demo,
         if (rev == 0 || r >= 0.85)
           ;
         else if (r < 0.08 && rev >= 1000000)
-          g_string_append_printf (out, "\"$%" G_GUINT64_FORMAT ",%03u,%03u\"", rev / 1000000,
-                                  (guint) (rev / 1000 % 1000), (guint) (rev % 1000));
+          {
+            g_string_append (out, "\"$");
+            append_grouped (out, rev);
+            g_string_append_c (out, '"');
+          }
         else
           append_uint (out, rev);
       }

@@ -252,8 +252,10 @@ load_leads (QualifyLeadTable  *self,
     {
       /* Preview: the best leads, with their last activity through the index. */
       sql = g_strdup_printf (LEADS_SQL
-                             "FROM results r JOIN leads l ON l.id = r.lead_id "
-                             "ORDER BY r.score DESC, l.id LIMIT %u",
+                             "FROM (SELECT lead_id, fit, engagement, score, grade, status,"
+                             "       mql_at, sql_at FROM results"
+                             "      ORDER BY score DESC, lead_id LIMIT %u) r "
+                             "JOIN leads l ON l.id = r.lead_id ORDER BY r.score DESC, l.id",
                              "(SELECT max(occurred_at) FROM events e WHERE e.lead_id = l.id)",
                              limit);
       cap = limit;

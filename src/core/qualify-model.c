@@ -26,13 +26,28 @@ struct _QualifyModel
   GPtrArray  *fit;          /* QualifyFieldRule */
   GPtrArray  *disqualify;   /* QualifyFieldRule */
   GPtrArray  *engagement;   /* QualifyEngagementRule */
-  GStrv       sales_ready;
+  GStrv       sales_ready;   /* normalized */
+  GStrv       sales_ready_text; /* as written (trimmed), for serialising back */
   double      mql;
   double      min_fit;
   double      min_engagement;
   GArray     *grades;       /* QualifyGrade, best first */
-  JsonNode   *source;       /* the JSON as given, for serialising back */
 };
+
+/* The public rule structs come first, so a pointer to an entry is a pointer to its rule.
+ * The rest keeps what the user wrote, so that serialising gives it back unchanged. */
+typedef struct
+{
+  QualifyFieldRule  pub;
+  JsonNode         *value;   /* the "value" member as written; NULL when absent */
+} FieldRuleEntry;
+
+typedef struct
+{
+  QualifyEngagementRule  pub;
+  char                  *event_text;  /* trimmed, not case-folded */
+  char                  *match_text;  /* NULL when absent */
+} EngagementEntry;
 
 G_DEFINE_FINAL_TYPE (QualifyModel, qualify_model, G_TYPE_OBJECT)
 
@@ -44,23 +59,26 @@ static const char * const op_names[QUALIFY_N_OPS] = {
 };
 
 static void
-field_rule_free (QualifyFieldRule *rule)
+field_rule_free (FieldRuleEntry *entry)
 {
-  g_free (rule->id);
-  g_free (rule->label);
-  g_free (rule->field);
-  g_strfreev (rule->values);
-  g_free (rule);
+  g_free (entry->pub.id);
+  g_free (entry->pub.label);
+  g_free (entry->pub.field);
+  g_strfreev (entry->pub.values);
+  g_clear_pointer (&entry->value, json_node_unref);
+  g_free (entry);
 }
 
 static void
-engagement_rule_free (QualifyEngagementRule *rule)
+engagement_rule_free (EngagementEntry *entry)
 {
-  g_free (rule->id);
-  g_free (rule->label);
-  g_free (rule->event);
-  g_free (rule->match);
-  g_free (rule);
+  g_free (entry->pub.id);
+  g_free (entry->pub.label);
+  g_free (entry->pub.event);
+  g_free (entry->pub.match);
+  g_free (entry->event_text);
+  g_free (entry->match_text);
+  g_free (entry);
 }
 
 static void
@@ -73,8 +91,8 @@ qualify_model_finalize (GObject *object)
   g_clear_pointer (&self->disqualify, g_ptr_array_unref);
   g_clear_pointer (&self->engagement, g_ptr_array_unref);
   g_clear_pointer (&self->sales_ready, g_strfreev);
+  g_clear_pointer (&self->sales_ready_text, g_strfreev);
   g_clear_pointer (&self->grades, g_array_unref);
-  g_clear_pointer (&self->source, json_node_unref);
 
   G_OBJECT_CLASS (qualify_model_parent_class)->finalize (object);
 }
@@ -168,16 +186,37 @@ invalid (GError     **error,
   return FALSE;
 }
 
+/* A short picture of what the user wrote, for "(got …)" in messages. */
 static char *
 describe (JsonNode *node)
 {
+  g_autofree char *text = NULL;
+
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return g_strdup ("null");
+    return g_strdup (_("nothing"));
   if (JSON_NODE_HOLDS_OBJECT (node))
     return g_strdup (_("an object"));
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return g_strdup (_("a list"));
-  return json_to_string (node, FALSE);
+  if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) > 4)
+    {
+      guint n = json_array_get_length (json_node_get_array (node));
+      return g_strdup_printf (g_dngettext (NULL, "a list of %u item", "a list of %u items", n), n);
+    }
+
+  text = json_to_string (node, FALSE);
+  if (g_utf8_strlen (text, -1) > 60)
+    {
+      g_autofree char *cut = g_utf8_substring (text, 0, 59);
+      return g_strconcat (cut, "…", NULL);
+    }
+  return g_steal_pointer (&text);
+}
+
+static gboolean
+is_number (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         (json_node_get_value_type (node) == G_TYPE_INT64 ||
+          json_node_get_value_type (node) == G_TYPE_DOUBLE);
 }
 
 static gboolean
@@ -219,8 +258,7 @@ get_number (JsonObject  *obj,
       return TRUE;
     }
 
-  if (!JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
+  if (!is_number (node))
     {
       g_autofree char *got = describe (node);
       return invalid (error, where, _("must be a number (got %s)"), got);
@@ -351,9 +389,11 @@ parse_value (QualifyFieldRule  *rule,
 
     case QUALIFY_OP_GTE:
     case QUALIFY_OP_LTE:
-      if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) ||
-          (json_node_get_value_type (value) != G_TYPE_INT64 && json_node_get_value_type (value) != G_TYPE_DOUBLE))
-        return invalid (error, where, _("“%s” needs a number"), op_names[rule->op]);
+      if (!is_number (value))
+        {
+          g_autofree char *got = describe (value);
+          return invalid (error, where, _("“%s” needs a number (got %s)"), op_names[rule->op], got);
+        }
       rule->lo = rule->hi = json_node_get_double (value);
       rule->has_number = TRUE;
       return TRUE;
@@ -365,13 +405,19 @@ parse_value (QualifyFieldRule  *rule,
 
         if (value == NULL || !JSON_NODE_HOLDS_ARRAY (value) ||
             json_array_get_length (arr = json_node_get_array (value)) != 2)
-          return invalid (error, where, _("“between” needs a list of two numbers [low, high]"));
+          {
+            g_autofree char *got = describe (value);
+            return invalid (error, where, _("“between” needs a list of two numbers [low, high] (got %s)"),
+                            got);
+          }
         a = json_array_get_element (arr, 0);
         b = json_array_get_element (arr, 1);
-        if (!JSON_NODE_HOLDS_VALUE (a) || !JSON_NODE_HOLDS_VALUE (b) ||
-            json_node_get_value_type (a) == G_TYPE_STRING || json_node_get_value_type (b) == G_TYPE_STRING ||
-            json_node_get_value_type (a) == G_TYPE_BOOLEAN || json_node_get_value_type (b) == G_TYPE_BOOLEAN)
-          return invalid (error, where, _("“between” needs a list of two numbers [low, high]"));
+        if (!is_number (a) || !is_number (b))
+          {
+            g_autofree char *got = describe (value);
+            return invalid (error, where, _("“between” needs a list of two numbers [low, high] (got %s)"),
+                            got);
+          }
         rule->lo = json_node_get_double (a);
         rule->hi = json_node_get_double (b);
         rule->has_number = TRUE;
@@ -404,7 +450,8 @@ parse_value (QualifyFieldRule  *rule,
 
   if (value == NULL || JSON_NODE_HOLDS_NULL (value))
     return invalid (error, where, needs_list ? _("missing; “%s” needs a list of strings")
-                                             : _("missing; “%s” needs a string"), op_names[rule->op]);
+                                             : _("missing; “%s” needs a string or a number"),
+                    op_names[rule->op]);
 
   if (JSON_NODE_HOLDS_ARRAY (value))
     {
@@ -417,22 +464,42 @@ parse_value (QualifyFieldRule  *rule,
 
       for (guint i = 0; i < json_array_get_length (arr); i++)
         {
-          g_autofree char *text = scalar_text (json_array_get_element (arr, i));
+          JsonNode *item = json_array_get_element (arr, i);
+          g_autofree char *text = scalar_text (item);
           g_autofree char *item_path = g_strdup_printf ("%s[%u]", where, i);
+          g_autofree char *norm = NULL;
 
           if (text == NULL)
-            return invalid (error, item_path, _("must be a string"));
-          strv_builder_take (builder, rule->op == QUALIFY_OP_DOMAIN_IN ? normalize_domain (text)
-                                                                            : qualify_model_normalize (text));
+            {
+              g_autofree char *got = describe (item);
+              return invalid (error, item_path, _("must be a string or a number (got %s)"), got);
+            }
+          norm = rule->op == QUALIFY_OP_DOMAIN_IN ? normalize_domain (text)
+                                                  : qualify_model_normalize (text);
+          if (norm[0] == '\0')
+            return invalid (error, item_path,
+                            _("must not be empty; use the “is_empty” operator to match empty fields"));
+          g_strv_builder_add (builder, norm);
         }
     }
   else
     {
       g_autofree char *text = scalar_text (value);
+      g_autofree char *norm = NULL;
 
-      if (text == NULL || needs_list)
-        return invalid (error, where, needs_list ? _("“%s” needs a list of strings")
-                                                 : _("must be a string or a number"), op_names[rule->op]);
+      if (needs_list)
+        return invalid (error, where, _("“%s” needs a list of strings, e.g. [\"a\", \"b\"]"),
+                        op_names[rule->op]);
+      if (text == NULL)
+        {
+          g_autofree char *got = describe (value);
+          return invalid (error, where, _("“%s” needs a string or a number (got %s)"),
+                          op_names[rule->op], got);
+        }
+      norm = qualify_model_normalize (text);
+      if (norm[0] == '\0')
+        return invalid (error, where,
+                        _("must not be empty; use the “is_empty” operator to match empty fields"));
       if ((rule->op == QUALIFY_OP_EQUALS || rule->op == QUALIFY_OP_NOT_EQUALS))
         {
           char *end = NULL;
@@ -444,7 +511,7 @@ parse_value (QualifyFieldRule  *rule,
               rule->has_number = TRUE;
             }
         }
-      strv_builder_take (builder, qualify_model_normalize (text));
+      g_strv_builder_add (builder, norm);
     }
 
   rule->values = g_strv_builder_end (builder);
@@ -492,7 +559,9 @@ parse_field_rules (QualifyModel  *self,
       g_autofree char *rpath = g_strdup_printf ("%s[%u]", path, i);
       g_autofree char *op = NULL;
       JsonNode *rnode = json_array_get_element (arr, i);
+      FieldRuleEntry *entry;
       QualifyFieldRule *rule;
+      JsonNode *value;
       JsonObject *obj;
 
       if (!JSON_NODE_HOLDS_OBJECT (rnode))
@@ -501,8 +570,9 @@ parse_field_rules (QualifyModel  *self,
       if (!check_keys (obj, rpath, with_points ? fit_keys : disq_keys, error))
         return FALSE;
 
-      rule = g_new0 (QualifyFieldRule, 1);
-      g_ptr_array_add (into, rule);
+      entry = g_new0 (FieldRuleEntry, 1);
+      g_ptr_array_add (into, entry);
+      rule = &entry->pub;
 
       if (!get_string (obj, rpath, "id", TRUE, &rule->id, error) ||
           !check_id (ids, rule->id, rpath, error) ||
@@ -521,8 +591,12 @@ parse_field_rules (QualifyModel  *self,
           g_autofree char *list = g_strjoinv (", ", (char **) op_names);
           return invalid (error, where, _("unknown operator “%s”; allowed: %s"), op, list);
         }
-      if (!parse_value (rule, json_object_get_member (obj, "value"), rpath, error))
+      value = json_object_get_member (obj, "value");
+      if (value != NULL && JSON_NODE_HOLDS_NULL (value))
+        value = NULL;
+      if (!parse_value (rule, value, rpath, error))
         return FALSE;
+      entry->value = value ? json_node_copy (value) : NULL;
       if (with_points && !get_number (obj, rpath, "points", TRUE, 0, &rule->points, error))
         return FALSE;
     }
@@ -555,9 +629,8 @@ parse_engagement (QualifyModel  *self,
   for (guint i = 0; i < json_array_get_length (arr); i++)
     {
       g_autofree char *rpath = g_strdup_printf ("$.engagement[%u]", i);
-      g_autofree char *event = NULL;
-      g_autofree char *match = NULL;
       JsonNode *rnode = json_array_get_element (arr, i);
+      EngagementEntry *entry;
       QualifyEngagementRule *rule;
       JsonObject *obj;
 
@@ -567,14 +640,15 @@ parse_engagement (QualifyModel  *self,
       if (!check_keys (obj, rpath, keys, error))
         return FALSE;
 
-      rule = g_new0 (QualifyEngagementRule, 1);
-      g_ptr_array_add (self->engagement, rule);
+      entry = g_new0 (EngagementEntry, 1);
+      g_ptr_array_add (self->engagement, entry);
+      rule = &entry->pub;
 
       if (!get_string (obj, rpath, "id", TRUE, &rule->id, error) ||
           !check_id (ids, rule->id, rpath, error) ||
           !get_string (obj, rpath, "label", FALSE, &rule->label, error) ||
-          !get_string (obj, rpath, "event", TRUE, &event, error) ||
-          !get_string (obj, rpath, "match", FALSE, &match, error) ||
+          !get_string (obj, rpath, "event", TRUE, &entry->event_text, error) ||
+          !get_string (obj, rpath, "match", FALSE, &entry->match_text, error) ||
           !get_number (obj, rpath, "points", TRUE, 0, &rule->points, error) ||
           !get_positive (obj, rpath, "half_life_days", &rule->half_life_days, error) ||
           !get_positive (obj, rpath, "cap", &rule->cap, error) ||
@@ -586,8 +660,10 @@ parse_engagement (QualifyModel  *self,
           g_free (rule->label);
           rule->label = g_strdup (rule->id);
         }
-      rule->event = qualify_model_normalize (event);
-      rule->match = match && *match ? qualify_model_normalize (match) : NULL;
+      if (entry->match_text != NULL && entry->match_text[0] == '\0')
+        g_clear_pointer (&entry->match_text, g_free);
+      rule->event = qualify_model_normalize (entry->event_text);
+      rule->match = qualify_model_normalize (entry->match_text);
     }
 
   return TRUE;
@@ -654,6 +730,308 @@ parse_grades (QualifyModel  *self,
   return TRUE;
 }
 
+static gboolean
+parse_sales_ready (QualifyModel  *self,
+                   JsonObject    *root,
+                   GError       **error)
+{
+  g_autoptr(GStrvBuilder) norm = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) text = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (root, "sales_ready");
+
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonArray *arr;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_autofree char *got = describe (node);
+          return invalid (error, "$.sales_ready",
+                          _("must be a list of event types, e.g. [\"demo_request\"] (got %s)"), got);
+        }
+
+      arr = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (arr); i++)
+        {
+          JsonNode *item = json_array_get_element (arr, i);
+          g_autofree char *where = g_strdup_printf ("$.sales_ready[%u]", i);
+          g_autofree char *trimmed = NULL;
+
+          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+            {
+              g_autofree char *got = describe (item);
+              return invalid (error, where, _("must be an event type, a string such as \"demo_request\" (got %s)"),
+                              got);
+            }
+          trimmed = g_strstrip (g_strdup (json_node_get_string (item)));
+          if (trimmed[0] == '\0')
+            return invalid (error, where, _("must not be empty; write an event type such as \"demo_request\""));
+          strv_builder_take (norm, qualify_model_normalize (trimmed));
+          g_strv_builder_add (text, trimmed);
+        }
+    }
+
+  self->sales_ready = g_strv_builder_end (norm);
+  self->sales_ready_text = g_strv_builder_end (text);
+  return TRUE;
+}
+
+static gboolean
+parse_thresholds (QualifyModel  *self,
+                  JsonObject    *root,
+                  GError       **error)
+{
+  static const char * const keys[] = { "mql", "min_fit", "min_engagement", NULL };
+  JsonNode *node = json_object_get_member (root, "thresholds");
+  JsonObject *obj;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return invalid (error, "$.thresholds",
+                    _("missing; an object such as {\"mql\": 60, \"min_fit\": 25, \"min_engagement\": 10} "
+                      "is required (mql at least)"));
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autofree char *got = describe (node);
+      return invalid (error, "$.thresholds",
+                      _("must be an object such as {\"mql\": 60, \"min_fit\": 25, \"min_engagement\": 10} "
+                        "(got %s)"), got);
+    }
+
+  obj = json_node_get_object (node);
+  return check_keys (obj, "$.thresholds", keys, error) &&
+         get_number (obj, "$.thresholds", "mql", TRUE, 0, &self->mql, error) &&
+         get_number (obj, "$.thresholds", "min_fit", FALSE, 0, &self->min_fit, error) &&
+         get_number (obj, "$.thresholds", "min_engagement", FALSE, 0, &self->min_engagement, error);
+}
+
+/* Serialising */
+
+static void
+add_number (JsonBuilder *builder,
+            double       value)
+{
+  if (value == floor (value) && fabs (value) < 1e15)
+    json_builder_add_int_value (builder, (gint64) value);
+  else
+    json_builder_add_double_value (builder, value);
+}
+
+static void
+add_field_rules (JsonBuilder *builder,
+                 const char  *key,
+                 GPtrArray   *rules,
+                 gboolean     with_points)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const FieldRuleEntry *entry = g_ptr_array_index (rules, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, entry->pub.id);
+      json_builder_set_member_name (builder, "label");
+      json_builder_add_string_value (builder, entry->pub.label);
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, entry->pub.field);
+      json_builder_set_member_name (builder, "op");
+      json_builder_add_string_value (builder, op_names[entry->pub.op]);
+      if (entry->value != NULL)
+        {
+          json_builder_set_member_name (builder, "value");
+          json_builder_add_value (builder, json_node_copy (entry->value));
+        }
+      if (with_points)
+        {
+          json_builder_set_member_name (builder, "points");
+          add_number (builder, entry->pub.points);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+add_optional_number (JsonBuilder *builder,
+                     const char  *key,
+                     double       value)
+{
+  if (value == 0)
+    return;
+  json_builder_set_member_name (builder, key);
+  add_number (builder, value);
+}
+
+/* JSON text with numbers as short as they can be while reading back the same
+ * (json-glib 1.6 writes 0.1 as 0.10000000000000001), and lists of plain values
+ * on one line when pretty. */
+
+static void
+write_string (GString    *out,
+              const char *str)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = str; *p; p++)
+    {
+      guchar c = *p;
+
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+write_double (GString *out,
+              double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  for (int precision = 15; precision <= 17; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buf, sizeof buf, format, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  g_string_append (out, buf);
+  /* keep it a JSON double: 1e+20 and 2.5 are fine, a bare 3 would read back as an integer */
+  if (strpbrk (buf, ".eE") == NULL)
+    g_string_append (out, ".0");
+}
+
+static gboolean
+is_flat_array (JsonNode *node)
+{
+  JsonArray *arr = json_node_get_array (node);
+
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    if (!JSON_NODE_HOLDS_VALUE (json_array_get_element (arr, i)) &&
+        !JSON_NODE_HOLDS_NULL (json_array_get_element (arr, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+write_indent (GString  *out,
+              gboolean  pretty,
+              guint     depth)
+{
+  if (!pretty)
+    return;
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "  ");
+}
+
+static void
+write_node (GString  *out,
+            JsonNode *node,
+            gboolean  pretty,
+            guint     depth)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *obj = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (obj);
+
+        g_string_append_c (out, '{');
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            write_indent (out, pretty, depth + 1);
+            write_string (out, l->data);
+            g_string_append (out, pretty ? ": " : ":");
+            write_node (out, json_object_get_member (obj, l->data), pretty, depth + 1);
+            if (l->next != NULL)
+              g_string_append_c (out, ',');
+          }
+        if (members != NULL)
+          write_indent (out, pretty, depth);
+        g_string_append_c (out, '}');
+        break;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *arr = json_node_get_array (node);
+        guint n = json_array_get_length (arr);
+        gboolean flat = is_flat_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (!flat)
+              write_indent (out, pretty, depth + 1);
+            write_node (out, json_array_get_element (arr, i), pretty, depth + 1);
+            if (i + 1 < n)
+              g_string_append (out, flat && pretty ? ", " : ",");
+          }
+        if (n > 0 && !flat)
+          write_indent (out, pretty, depth);
+        g_string_append_c (out, ']');
+        break;
+      }
+
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+
+    case JSON_NODE_VALUE:
+    default:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          write_string (out, json_node_get_string (node));
+          break;
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          write_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+    }
+}
+
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Public API */
+
 QualifyModel *
 qualify_model_new_from_node (JsonNode  *root,
                              GError   **error)
@@ -661,26 +1039,26 @@ qualify_model_new_from_node (JsonNode  *root,
   static const char * const keys[] = {
     "format", "name", "fit", "engagement", "disqualify", "sales_ready", "thresholds", "grades", NULL
   };
-  static const char * const threshold_keys[] = { "mql", "min_fit", "min_engagement", NULL };
   g_autoptr(QualifyModel) self = NULL;
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   JsonObject *obj;
-  JsonNode *node;
   double format;
 
   g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      invalid (error, "$", _("a scoring model is a JSON object"));
+      g_autofree char *got = describe (root);
+      invalid (error, "$", _("a scoring model is a JSON object {\"format\": 1, \"name\": …} (got %s)"), got);
       return NULL;
     }
 
   self = g_object_new (QUALIFY_TYPE_MODEL, NULL);
   obj = json_node_get_object (root);
 
-  if (!check_keys (obj, "$", keys, error) ||
-      !get_number (obj, "$", "format", TRUE, 0, &format, error))
+  /* The format first: a newer file is refused as such, not for its new keys. */
+  if (!get_number (obj, "$", "format", TRUE, 0, &format, error))
     return NULL;
   if (format != 1)
     {
@@ -688,60 +1066,16 @@ qualify_model_new_from_node (JsonNode  *root,
       return NULL;
     }
 
-  if (!get_string (obj, "$", "name", TRUE, &self->name, error) ||
+  if (!check_keys (obj, "$", keys, error) ||
+      !get_string (obj, "$", "name", TRUE, &self->name, error) ||
       !parse_field_rules (self, obj, "fit", TRUE, self->fit, ids, error) ||
       !parse_engagement (self, obj, ids, error) ||
-      !parse_field_rules (self, obj, "disqualify", FALSE, self->disqualify, ids, error))
+      !parse_field_rules (self, obj, "disqualify", FALSE, self->disqualify, ids, error) ||
+      !parse_sales_ready (self, obj, error) ||
+      !parse_thresholds (self, obj, error) ||
+      !parse_grades (self, obj, error))
     return NULL;
 
-  node = json_object_get_member (obj, "sales_ready");
-  {
-    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-    if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-      {
-        JsonArray *arr;
-
-        if (!JSON_NODE_HOLDS_ARRAY (node))
-          {
-            invalid (error, "$.sales_ready", _("must be a list of event types, e.g. [\"demo_request\"]"));
-            return NULL;
-          }
-        arr = json_node_get_array (node);
-        for (guint i = 0; i < json_array_get_length (arr); i++)
-          {
-            JsonNode *item = json_array_get_element (arr, i);
-
-            if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
-              {
-                g_autofree char *where = g_strdup_printf ("$.sales_ready[%u]", i);
-                invalid (error, where, _("must be an event type (a string)"));
-                return NULL;
-              }
-            strv_builder_take (builder, qualify_model_normalize (json_node_get_string (item)));
-          }
-      }
-    self->sales_ready = g_strv_builder_end (builder);
-  }
-
-  node = json_object_get_member (obj, "thresholds");
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      invalid (error, "$.thresholds", node ? _("must be an object {\"mql\": …, \"min_fit\": …, \"min_engagement\": …}")
-                                           : _("missing; {\"mql\": 60} at least is required"));
-      return NULL;
-    }
-  if (!check_keys (json_node_get_object (node), "$.thresholds", threshold_keys, error) ||
-      !get_number (json_node_get_object (node), "$.thresholds", "mql", TRUE, 0, &self->mql, error) ||
-      !get_number (json_node_get_object (node), "$.thresholds", "min_fit", FALSE, 0, &self->min_fit, error) ||
-      !get_number (json_node_get_object (node), "$.thresholds", "min_engagement", FALSE, 0,
-                   &self->min_engagement, error))
-    return NULL;
-
-  if (!parse_grades (self, obj, error))
-    return NULL;
-
-  self->source = json_node_copy (root);
   return g_steal_pointer (&self);
 }
 
@@ -754,16 +1088,46 @@ qualify_model_new_from_data (const char  *json,
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length < 0)
+    length = strlen (json);
+  /* Editors on Windows like to start UTF-8 files with a byte-order mark. */
+  if (length >= 3 && memcmp (json, "\xef\xbb\xbf", 3) == 0)
+    {
+      json += 3;
+      length -= 3;
+    }
+
+  if (!g_utf8_validate (json, length, NULL))
+    {
+      const char *end = NULL;
+      guint line = 1;
+
+      g_utf8_validate (json, length, &end);
+      for (const char *p = json; p < end; p++)
+        if (*p == '\n')
+          line++;
+      g_set_error (error, QUALIFY_MODEL_ERROR, QUALIFY_MODEL_ERROR_PARSE,
+                   _("Not valid JSON: line %u: the text is not UTF-8; save the file as UTF-8"), line);
+      return NULL;
+    }
 
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
+      const char *msg = local_error->message;
+
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: …"; keep LINE:COLUMN and the reason. */
+      if (g_str_has_prefix (msg, "<data>:"))
+        msg += strlen ("<data>:");
       g_set_error (error, QUALIFY_MODEL_ERROR, QUALIFY_MODEL_ERROR_PARSE,
-                   _("Not valid JSON: %s"), local_error->message);
+                   _("Not valid JSON: %s"), msg);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
     {
-      g_set_error_literal (error, QUALIFY_MODEL_ERROR, QUALIFY_MODEL_ERROR_PARSE, _("Not valid JSON: the text is empty"));
+      g_set_error_literal (error, QUALIFY_MODEL_ERROR, QUALIFY_MODEL_ERROR_PARSE,
+                           _("Not valid JSON: the text is empty"));
       return NULL;
     }
 
@@ -779,12 +1143,16 @@ qualify_model_new_from_file (const char  *path,
   QualifyModel *model;
   gsize len;
 
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   if (!g_file_get_contents (path, &contents, &len, error))
     return NULL;
 
   if (!(model = qualify_model_new_from_data (contents, len, &local_error)))
     {
-      g_set_error (error, local_error->domain, local_error->code, "%s: %s", path, local_error->message);
+      g_set_error (error, local_error->domain, local_error->code,
+                   "%s: %s", path, local_error->message);
       return NULL;
     }
 
@@ -795,28 +1163,46 @@ GStrv
 qualify_model_list_templates (void)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) children = g_resource_enumerate_children (qualify_core_get_resource (), TEMPLATE_PATH,
+  g_auto(GStrv) children = g_resource_enumerate_children (qualify_core_get_resource (),
+                                                          TEMPLATE_PATH,
                                                           G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  GStrv names;
 
   for (guint i = 0; children != NULL && children[i] != NULL; i++)
     if (g_str_has_suffix (children[i], ".json"))
       strv_builder_take (builder, g_strndup (children[i], strlen (children[i]) - 5));
 
-  return g_strv_builder_end (builder);
+  names = g_strv_builder_end (builder);
+  qsort (names, g_strv_length (names), sizeof (char *), compare_strings);
+  return names;
 }
 
 QualifyModel *
 qualify_model_new_from_template (const char  *name,
                                  GError     **error)
 {
-  g_autofree char *path = g_strdup_printf (TEMPLATE_PATH "%s.json", name);
-  g_autoptr(GBytes) bytes = g_resource_lookup_data (qualify_core_get_resource (), path,
-                                                    G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
 
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  path = g_strdup_printf (TEMPLATE_PATH "%s.json", name);
+  if (strchr (name, '/') == NULL)
+    bytes = g_resource_lookup_data (qualify_core_get_resource (), path,
+                                    G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   if (bytes == NULL)
-    return NULL;
+    {
+      g_auto(GStrv) names = qualify_model_list_templates ();
+      g_autofree char *list = g_strjoinv (", ", names);
 
-  return qualify_model_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("No model template “%s”; available: %s"), name, list);
+      return NULL;
+    }
+
+  return qualify_model_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                      error);
 }
 
 QualifyModel *
@@ -825,6 +1211,7 @@ qualify_model_new_default (void)
   g_autoptr(GError) error = NULL;
   QualifyModel *model = qualify_model_new_from_template ("b2b-saas", &error);
 
+  /* The template is compiled in and tested; failing here is a build bug. */
   if (model == NULL)
     g_error ("The built-in default model is broken: %s", error->message);
 
@@ -834,22 +1221,93 @@ qualify_model_new_default (void)
 JsonNode *
 qualify_model_to_node (QualifyModel *self)
 {
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
   g_return_val_if_fail (QUALIFY_IS_MODEL (self), NULL);
-  return json_node_copy (self->source);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, self->name);
+
+  add_field_rules (builder, "fit", self->fit, TRUE);
+
+  json_builder_set_member_name (builder, "engagement");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->engagement->len; i++)
+    {
+      const EngagementEntry *entry = g_ptr_array_index (self->engagement, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, entry->pub.id);
+      json_builder_set_member_name (builder, "label");
+      json_builder_add_string_value (builder, entry->pub.label);
+      json_builder_set_member_name (builder, "event");
+      json_builder_add_string_value (builder, entry->event_text);
+      if (entry->match_text != NULL)
+        {
+          json_builder_set_member_name (builder, "match");
+          json_builder_add_string_value (builder, entry->match_text);
+        }
+      json_builder_set_member_name (builder, "points");
+      add_number (builder, entry->pub.points);
+      add_optional_number (builder, "half_life_days", entry->pub.half_life_days);
+      add_optional_number (builder, "cap", entry->pub.cap);
+      add_optional_number (builder, "within_days", entry->pub.within_days);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_field_rules (builder, "disqualify", self->disqualify, FALSE);
+
+  json_builder_set_member_name (builder, "sales_ready");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->sales_ready_text[i] != NULL; i++)
+    json_builder_add_string_value (builder, self->sales_ready_text[i]);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "thresholds");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "mql");
+  add_number (builder, self->mql);
+  json_builder_set_member_name (builder, "min_fit");
+  add_number (builder, self->min_fit);
+  json_builder_set_member_name (builder, "min_engagement");
+  add_number (builder, self->min_engagement);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "grades");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < self->grades->len; i++)
+    {
+      const QualifyGrade *grade = &g_array_index (self->grades, QualifyGrade, i);
+
+      json_builder_set_member_name (builder, grade->letter);
+      add_number (builder, grade->bound);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
 }
 
 char *
 qualify_model_to_data (QualifyModel *self,
                        gboolean      pretty)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  GString *out;
 
   g_return_val_if_fail (QUALIFY_IS_MODEL (self), NULL);
 
-  json_generator_set_root (gen, self->source);
-  json_generator_set_pretty (gen, pretty);
-  json_generator_set_indent (gen, 2);
-  return json_generator_to_data (gen, NULL);
+  root = qualify_model_to_node (self);
+  out = g_string_new (NULL);
+  write_node (out, root, pretty, 0);
+  if (pretty)
+    g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
 }
 
 const char *
@@ -917,24 +1375,28 @@ qualify_model_get_sales_ready (QualifyModel *self)
 double
 qualify_model_get_mql_threshold (QualifyModel *self)
 {
+  g_return_val_if_fail (QUALIFY_IS_MODEL (self), 0);
   return self->mql;
 }
 
 double
 qualify_model_get_min_fit (QualifyModel *self)
 {
+  g_return_val_if_fail (QUALIFY_IS_MODEL (self), 0);
   return self->min_fit;
 }
 
 double
 qualify_model_get_min_engagement (QualifyModel *self)
 {
+  g_return_val_if_fail (QUALIFY_IS_MODEL (self), 0);
   return self->min_engagement;
 }
 
 guint
 qualify_model_get_n_grades (QualifyModel *self)
 {
+  g_return_val_if_fail (QUALIFY_IS_MODEL (self), 0);
   return self->grades->len;
 }
 
@@ -942,6 +1404,7 @@ const QualifyGrade *
 qualify_model_get_grade (QualifyModel *self,
                          guint         i)
 {
+  g_return_val_if_fail (QUALIFY_IS_MODEL (self), NULL);
   g_return_val_if_fail (i < self->grades->len, NULL);
   return &g_array_index (self->grades, QualifyGrade, i);
 }
@@ -950,6 +1413,8 @@ const char *
 qualify_model_grade_for_fit (QualifyModel *self,
                              double        fit)
 {
+  g_return_val_if_fail (QUALIFY_IS_MODEL (self), "F");
+
   for (guint i = 0; i < self->grades->len; i++)
     if (g_array_index (self->grades, QualifyGrade, i).bound <= fit)
       return g_array_index (self->grades, QualifyGrade, i).letter;

@@ -92,6 +92,10 @@ QualifyModel                 *qualify_model_new_from_file     (const char    *pa
                                                                GError       **error);
 QualifyModel                 *qualify_model_new_from_node     (JsonNode      *root,
                                                                GError       **error);
+/* Serialising gives the canonical form: keys in the documented order (format, name, fit,
+ * engagement, disqualify, sales_ready, thresholds, grades), defaults filled in (label, min_fit,
+ * min_engagement, grades), and every operand, event type and glob as the user wrote it (not
+ * normalized). Parsing that text again gives the same model and the same text. */
 char                         *qualify_model_to_data           (QualifyModel  *self,
                                                                gboolean       pretty);
 JsonNode                     *qualify_model_to_node           (QualifyModel  *self);
@@ -123,6 +127,8 @@ const char                   *qualify_op_to_string            (QualifyOp      op
 gboolean                      qualify_op_from_string          (const char    *str,
                                                                QualifyOp     *op);
 
+/* Built-in templates (names without .json, sorted), e.g. "b2b-saas" (the default).
+ * An unknown name is G_IO_ERROR_NOT_FOUND listing the available ones. */
 GStrv                         qualify_model_list_templates    (void);
 QualifyModel                 *qualify_model_new_from_template (const char    *name,
                                                                GError       **error);

@@ -232,13 +232,37 @@ value_matches (const QualifyFieldRule *rule,
     }
 }
 
+/* domain_in looks only at the domain; so does ends_with a value without '@'
+ * ("x.edu" ends the email exactly when it ends its domain). */
+static gboolean
+uses_only_domain (const QualifyFieldRule *rule)
+{
+  if (rule->op == QUALIFY_OP_DOMAIN_IN)
+    return TRUE;
+  if (rule->op != QUALIFY_OP_ENDS_WITH || rule->values == NULL)
+    return FALSE;
+  for (guint i = 0; rule->values[i] != NULL; i++)
+    if (strchr (rule->values[i], '@') != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* The dataset column a rule reads. */
+static const char *
+rule_field (const QualifyFieldRule *rule)
+{
+  if (g_str_equal (rule->field, "email") && uses_only_domain (rule))
+    return QUALIFY_DATASET_EMAIL_DOMAIN;
+  return rule->field;
+}
+
 static gboolean
 compile_field_rule (QualifyScorer          *self,
                     const QualifyFieldRule *rule,
                     CompiledFieldRule      *out,
                     GError                **error)
 {
-  const QualifyColumn *column = _qualify_dataset_get_column (self->dataset, rule->field, error);
+  const QualifyColumn *column = _qualify_dataset_get_column (self->dataset, rule_field (rule), error);
 
   if (column == NULL)
     return FALSE;
@@ -277,6 +301,17 @@ qualify_scorer_new (QualifyModel    *model,
   self->model = g_object_ref (model);
   self->dataset = g_object_ref (dataset);
   ev = _qualify_dataset_get_events (dataset);
+
+  {
+    g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+
+    for (guint i = 0; i < qualify_model_get_n_fit_rules (model); i++)
+      g_ptr_array_add (fields, (gpointer) rule_field (qualify_model_get_fit_rule (model, i)));
+    for (guint i = 0; i < qualify_model_get_n_disqualify_rules (model); i++)
+      g_ptr_array_add (fields, (gpointer) rule_field (qualify_model_get_disqualify_rule (model, i)));
+    if (!_qualify_dataset_load_columns (dataset, (const char * const *) fields->pdata, fields->len, error))
+      return NULL;
+  }
 
   self->n_fit = qualify_model_get_n_fit_rules (model);
   self->fit = g_new0 (CompiledFieldRule, MAX (self->n_fit, 1));
@@ -959,12 +994,21 @@ load_active_model (QualifyStore  *store,
   return g_steal_pointer (&model);
 }
 
+static const char *
+grade_letter (QualifyModel *model,
+              guint8        grade)
+{
+  return grade < qualify_model_get_n_grades (model) ? qualify_model_get_grade (model, grade)->letter : "F";
+}
+
 typedef struct
 {
   double        fit;
   double        engagement;
   gint64        mql_at;
   gint64        sql_at;
+  gint64        scored_at;
+  gint64        model_version;
   QualifyStatus status;     /* NONE when there is no stored result */
   char          grade[4];
 } Previous;
@@ -980,8 +1024,9 @@ load_previous (QualifyStore    *store,
   int rc;
 
   if (!(stmt = _qualify_store_prepare (store,
-                                       "SELECT lead_id, fit, engagement, grade, status, "
-                                       "coalesce(mql_at, 0), coalesce(sql_at, 0) FROM results",
+                                       "SELECT lead_id, fit, engagement, grade, status, coalesce(mql_at, 0),"
+                                       " coalesce(sql_at, 0), scored_at, coalesce(model_version, 0)"
+                                       " FROM results",
                                        error)))
     {
       g_free (prev);
@@ -1003,6 +1048,8 @@ load_previous (QualifyStore    *store,
         p->status = QUALIFY_STATUS_LEAD;
       p->mql_at = sqlite3_column_int64 (stmt, 5);
       p->sql_at = sqlite3_column_int64 (stmt, 6);
+      p->scored_at = sqlite3_column_int64 (stmt, 7);
+      p->model_version = sqlite3_column_int64 (stmt, 8);
     }
 
   if (rc != SQLITE_DONE)
@@ -1034,23 +1081,45 @@ write_results (QualifyStore           *store,
                GCancellable           *cancellable,
                GError                **error)
 {
-  g_autoptr(sqlite3_stmt) upsert = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
   g_autoptr(sqlite3_stmt) history = NULL;
+  g_autofree guint8 *changed = NULL;
+  gboolean rewrite_all;
   g_autoptr(sqlite3_stmt) run = NULL;
   g_autofree char *reason = g_strdup_printf (_("Scored with model version %" G_GINT64_FORMAT), version);
   guint n = qualify_dataset_get_n_leads (dataset);
   QualifyModel *model = qualify_scorer_get_model (scorer);
   int rc;
 
-  if (!(upsert = _qualify_store_prepare (store,
-                                         "INSERT INTO results (lead_id, fit, engagement, score, grade, status,"
-                                         " mql_at, sql_at, scored_at, model_version)"
-                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                                         " ON CONFLICT(lead_id) DO UPDATE SET fit = excluded.fit,"
-                                         " engagement = excluded.engagement, score = excluded.score,"
-                                         " grade = excluded.grade, status = excluded.status,"
-                                         " mql_at = excluded.mql_at, sql_at = excluded.sql_at,"
-                                         " scored_at = excluded.scored_at, model_version = excluded.model_version",
+  /* Which rows change, and the first-MQL/SQL times to keep. */
+  changed = g_new0 (guint8, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      const QualifyLeadScore *s = &scores[i];
+      const Previous *p = &prev[i];
+
+      summary->by_status[s->status]++;
+      changed[i] = !(p->status == s->status && p->fit == s->fit && p->engagement == s->engagement &&
+                     strcmp (p->grade, grade_letter (model, s->grade)) == 0);
+      summary->changed += changed[i];
+    }
+
+  /* When most rows change (decay moves every engaged lead), rewriting the table
+   * in key order is several times faster than updating rows one by one. */
+  rewrite_all = summary->changed > n / 4;
+  if (rewrite_all && !_qualify_store_exec (store, "DELETE FROM results", error))
+    return FALSE;
+
+  if (!(insert = _qualify_store_prepare (store,
+                                         "INSERT INTO results (fit, engagement, score, grade, status,"
+                                         " mql_at, sql_at, scored_at, model_version, lead_id)"
+                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                         error)) ||
+      !(update = _qualify_store_prepare (store,
+                                         "UPDATE results SET fit = ?1, engagement = ?2, score = ?3, grade = ?4,"
+                                         " status = ?5, mql_at = ?6, sql_at = ?7, scored_at = ?8,"
+                                         " model_version = ?9 WHERE lead_id = ?10",
                                          error)) ||
       !(history = _qualify_store_prepare (store,
                                           "INSERT INTO status_history (lead_id, from_status, to_status, at,"
@@ -1062,16 +1131,12 @@ write_results (QualifyStore           *store,
     {
       const QualifyLeadScore *s = &scores[i];
       const Previous *p = &prev[i];
-      const char *grade = s->grade < qualify_model_get_n_grades (model)
-                          ? qualify_model_get_grade (model, s->grade)->letter : "F";
       gint64 lead_id = qualify_dataset_get_lead_id (dataset, i);
       gint64 mql_at = p->mql_at;
       gint64 sql_at = p->sql_at;
+      sqlite3_stmt *stmt;
 
-      summary->by_status[s->status]++;
-
-      if (p->status == s->status && p->fit == s->fit && p->engagement == s->engagement &&
-          strcmp (p->grade, grade) == 0)
+      if (!changed[i] && !rewrite_all)
         continue;
 
       if (s->status == QUALIFY_STATUS_MQL && mql_at == 0)
@@ -1079,20 +1144,21 @@ write_results (QualifyStore           *store,
       if (s->status == QUALIFY_STATUS_SQL && sql_at == 0)
         sql_at = as_of;
 
-      sqlite3_bind_int64 (upsert, 1, lead_id);
-      sqlite3_bind_double (upsert, 2, s->fit);
-      sqlite3_bind_double (upsert, 3, s->engagement);
-      sqlite3_bind_double (upsert, 4, s->score);
-      sqlite3_bind_text (upsert, 5, grade, -1, SQLITE_STATIC);
-      sqlite3_bind_text (upsert, 6, qualify_status_to_string (s->status), -1, SQLITE_STATIC);
-      if (mql_at) sqlite3_bind_int64 (upsert, 7, mql_at); else sqlite3_bind_null (upsert, 7);
-      if (sql_at) sqlite3_bind_int64 (upsert, 8, sql_at); else sqlite3_bind_null (upsert, 8);
-      sqlite3_bind_int64 (upsert, 9, as_of);
-      sqlite3_bind_int64 (upsert, 10, version);
-      if ((rc = sqlite3_step (upsert)) != SQLITE_DONE)
+      /* an unchanged row keeps the as-of and model version that wrote it */
+      stmt = (rewrite_all || p->status == QUALIFY_STATUS_NONE) ? insert : update;
+      sqlite3_bind_double (stmt, 1, s->fit);
+      sqlite3_bind_double (stmt, 2, s->engagement);
+      sqlite3_bind_double (stmt, 3, s->score);
+      sqlite3_bind_text (stmt, 4, grade_letter (model, s->grade), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, qualify_status_to_string (s->status), -1, SQLITE_STATIC);
+      if (mql_at) sqlite3_bind_int64 (stmt, 6, mql_at); else sqlite3_bind_null (stmt, 6);
+      if (sql_at) sqlite3_bind_int64 (stmt, 7, sql_at); else sqlite3_bind_null (stmt, 7);
+      sqlite3_bind_int64 (stmt, 8, changed[i] ? as_of : p->scored_at);
+      sqlite3_bind_int64 (stmt, 9, changed[i] ? version : p->model_version);
+      sqlite3_bind_int64 (stmt, 10, lead_id);
+      if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
         return _qualify_store_set_error (store, rc, _("Could not save scores"), error);
-      sqlite3_reset (upsert);
-      summary->changed++;
+      sqlite3_reset (stmt);
 
       if (p->status != s->status)
         {
@@ -1111,7 +1177,7 @@ write_results (QualifyStore           *store,
           summary->transitions++;
         }
 
-      if ((summary->changed & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+      if ((i & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
 
@@ -1179,10 +1245,15 @@ qualify_score_workspace (QualifyStore         *store,
 
   t0 = g_get_monotonic_time ();
   if (!(model = load_active_model (store, TRUE, &version, error)) ||
-      !(dataset = qualify_dataset_load (store, cancellable, error)) ||
-      !(scorer = qualify_scorer_new (model, dataset, error)) ||
-      !(prev = load_previous (store, dataset, error)))
+      !(dataset = qualify_dataset_load (store, cancellable, error)))
     goto failed;
+  g_debug ("dataset loaded in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  if (!(scorer = qualify_scorer_new (model, dataset, error)))
+    goto failed;
+  g_debug ("model compiled (fields read) after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  if (!(prev = load_previous (store, dataset, error)))
+    goto failed;
+  g_debug ("previous results read after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   summary->model_version = version;
   summary->leads = qualify_dataset_get_n_leads (dataset);
 

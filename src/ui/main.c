@@ -1,3 +1,28 @@
-/* main.c — being written */
+/* main.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "qualify"
+
 #include "config.h"
-int main (void) { return 1; }
+
+#include <glib/gi18n.h>
+
+#include "qualify-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(QualifyApplication) app = NULL;
+
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = qualify_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -26,6 +26,9 @@ gboolean    _qualify_export_dialog_set_column_active  (QualifyExportDialog *self
                                                        gboolean             active);
 /* The selected columns, in order (NULL-terminated). */
 GStrv       _qualify_export_dialog_dup_columns        (QualifyExportDialog *self);
+/* Opens or closes the list of columns. */
+void        _qualify_export_dialog_set_expanded       (QualifyExportDialog *self,
+                                                       gboolean             expanded);
 /* The error shown in the dialog, or NULL. */
 const char *_qualify_export_dialog_get_error          (QualifyExportDialog *self);
 

@@ -589,6 +589,9 @@ add_column_row (QualifyExportDialog *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row->row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->row), column_get_label (name));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, column_get_label (name),
+                                  -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row->row), GTK_WIDGET (row->check));
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row->row), GTK_WIDGET (row->check));
   g_signal_connect_object (row->check, "notify::active", G_CALLBACK (column_toggled_cb), self, 0);
@@ -967,6 +970,14 @@ _qualify_export_dialog_dup_columns (QualifyExportDialog *self)
         g_strv_builder_add (builder, row->name);
     }
   return g_strv_builder_end (builder);
+}
+
+void
+_qualify_export_dialog_set_expanded (QualifyExportDialog *self,
+                                     gboolean             expanded)
+{
+  g_return_if_fail (QUALIFY_IS_EXPORT_DIALOG (self));
+  adw_expander_row_set_expanded (self->columns_row, expanded);
 }
 
 const char *

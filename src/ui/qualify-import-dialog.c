@@ -634,16 +634,19 @@ update_file_subtitles (QualifyImportDialog *self)
 
 static GtkWidget *
 preview_cell_new (const char *text,
-                  gboolean    heading)
+                  gboolean    heading,
+                  int         chars)
 {
   GtkWidget *label = gtk_label_new (text);
 
+  /* As wide as the column's longest value, up to a point; longer ones are
+   * ellipsized with the whole value in a tooltip. The grid scrolls sideways. */
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
-  gtk_label_set_width_chars (GTK_LABEL (label), 6);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), chars);
+  gtk_label_set_width_chars (GTK_LABEL (label), chars);
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  if (text != NULL && g_utf8_strlen (text, -1) > 24)
+  if (text != NULL && g_utf8_strlen (text, -1) > chars)
     gtk_widget_set_tooltip_text (label, text);
   if (heading)
     gtk_widget_add_css_class (label, "heading");
@@ -658,6 +661,7 @@ fill_preview (QualifyImportDialog *self,
 {
   GtkWidget *child;
   g_autofree char *description = NULL;
+  g_autofree int *chars = g_new0 (int, mappings->len + 1);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->preview_grid))) != NULL)
     gtk_grid_remove (self->preview_grid, child);
@@ -666,7 +670,23 @@ fill_preview (QualifyImportDialog *self,
     {
       const QualifyColumnMapping *mapping = g_ptr_array_index (mappings, c);
 
-      gtk_grid_attach (self->preview_grid, preview_cell_new (mapping->header, TRUE), c, 0, 1, 1);
+      chars[c] = mapping->header != NULL ? g_utf8_strlen (mapping->header, -1) + 1 : 4;
+      for (guint r = 0; r < preview->len; r++)
+        {
+          const char * const *fields = g_ptr_array_index (preview, r);
+
+          if (fields != NULL && c < g_strv_length ((char **) fields))
+            chars[c] = MAX (chars[c], (int) g_utf8_strlen (fields[c], -1));
+        }
+      chars[c] = CLAMP (chars[c], 4, 24);
+    }
+
+  for (guint c = 0; c < mappings->len; c++)
+    {
+      const QualifyColumnMapping *mapping = g_ptr_array_index (mappings, c);
+
+      gtk_grid_attach (self->preview_grid, preview_cell_new (mapping->header, TRUE, chars[c]),
+                       c, 0, 1, 1);
     }
 
   for (guint r = 0; r < preview->len; r++)
@@ -675,7 +695,8 @@ fill_preview (QualifyImportDialog *self,
       guint n = fields != NULL ? g_strv_length ((char **) fields) : 0;
 
       for (guint c = 0; c < mappings->len; c++)
-        gtk_grid_attach (self->preview_grid, preview_cell_new (c < n ? fields[c] : "", FALSE),
+        gtk_grid_attach (self->preview_grid,
+                         preview_cell_new (c < n ? fields[c] : "", FALSE, chars[c]),
                          c, r + 1, 1, 1);
     }
 

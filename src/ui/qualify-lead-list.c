@@ -1,0 +1,492 @@
+/* qualify-lead-list.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "qualify-lead-list"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "qualify-lead-list.h"
+#include "qualify-lead-row.h"
+
+/* Columns shown, in order. */
+static const struct
+{
+  QualifyLeadColumn  column;
+  const char        *title;
+  int                width;     /* 0 = expand */
+  gboolean           numeric;
+} columns[] = {
+  { QUALIFY_LEAD_COLUMN_NAME,          N_("Name"),          0,   FALSE },
+  { QUALIFY_LEAD_COLUMN_COMPANY,       N_("Company"),       0,   FALSE },
+  { QUALIFY_LEAD_COLUMN_TITLE,         N_("Title"),         0,   FALSE },
+  { QUALIFY_LEAD_COLUMN_GRADE,         N_("Grade"),         72,  FALSE },
+  { QUALIFY_LEAD_COLUMN_FIT,           N_("Fit"),           72,  TRUE },
+  { QUALIFY_LEAD_COLUMN_ENGAGEMENT,    N_("Engagement"),    110, TRUE },
+  { QUALIFY_LEAD_COLUMN_SCORE,         N_("Score"),         80,  TRUE },
+  { QUALIFY_LEAD_COLUMN_STATUS,        N_("Status"),        128, FALSE },
+  { QUALIFY_LEAD_COLUMN_MQL_AT,        N_("MQL Since"),     110, TRUE },
+  { QUALIFY_LEAD_COLUMN_LAST_ACTIVITY, N_("Last Activity"), 120, TRUE },
+};
+
+#define N_COLUMNS G_N_ELEMENTS (columns)
+
+typedef struct
+{
+  QualifyLeadList   *self;
+  QualifyLeadColumn  column;
+} ColumnData;
+
+struct _QualifyLeadList
+{
+  GtkWidget             parent_instance;
+
+  GtkSearchEntry       *search_entry;
+  GtkDropDown          *status_dropdown;
+  GtkDropDown          *grade_dropdown;
+  GtkSpinner           *busy_spinner;
+  GtkLabel             *count_label;
+  GtkStack             *list_stack;
+  GtkColumnView        *column_view;
+
+  QualifyLeadModel     *model;
+  GtkSingleSelection   *selection;
+  GtkColumnViewColumn  *view_columns[N_COLUMNS];
+  ColumnData            column_data[N_COLUMNS];
+  int                   probed;     /* column index the sorter asked first, or -1 */
+};
+
+G_DEFINE_FINAL_TYPE (QualifyLeadList, qualify_lead_list, GTK_TYPE_WIDGET)
+
+enum {
+  LEAD_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const guint status_masks[] = {
+  0,
+  1u << QUALIFY_STATUS_MQL,
+  1u << QUALIFY_STATUS_SQL,
+  (1u << QUALIFY_STATUS_MQL) | (1u << QUALIFY_STATUS_SQL),
+  1u << QUALIFY_STATUS_LEAD,
+  1u << QUALIFY_STATUS_DISQUALIFIED,
+  1u << QUALIFY_STATUS_NONE,
+};
+
+static const char grade_letters[] = { 0, 'A', 'B', 'C', 'D', 'F' };
+
+static void
+update_count (QualifyLeadList *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  guint total = qualify_lead_model_get_n_total (self->model);
+  QualifyLeadTable *table = qualify_lead_model_get_table (self->model);
+  gboolean busy = qualify_lead_model_get_busy (self->model);
+  g_autofree char *text = NULL;
+
+  if (table != NULL && qualify_lead_table_is_preview (table))
+    text = g_strdup (_("Loading all leads…"));
+  else if (shown == total)
+    /* Translators: %'u is the number of leads, with thousands separators */
+    text = g_strdup_printf (ngettext ("%'u lead", "%'u leads", total), total);
+  else
+    /* Translators: shown and total numbers of leads */
+    text = g_strdup_printf (ngettext ("%'u of %'u lead", "%'u of %'u leads", total), shown, total);
+
+  gtk_label_set_text (self->count_label, text);
+  gtk_spinner_set_spinning (self->busy_spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
+
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    shown == 0 && total > 0 && !busy ? "empty" : "list");
+}
+
+static void
+model_notify_cb (QualifyLeadList *self)
+{
+  update_count (self);
+}
+
+static void
+filter_changed_cb (QualifyLeadList *self)
+{
+  guint status = gtk_drop_down_get_selected (self->status_dropdown);
+  guint grade = gtk_drop_down_get_selected (self->grade_dropdown);
+
+  qualify_lead_model_set_filter (self->model,
+                                 gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                                 status < G_N_ELEMENTS (status_masks) ? status_masks[status] : 0,
+                                 grade < G_N_ELEMENTS (grade_letters) ? grade_letters[grade] : 0);
+}
+
+static void
+stop_search_cb (QualifyLeadList *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+static void
+column_view_activate_cb (QualifyLeadList *self,
+                         guint            position)
+{
+  g_autoptr(QualifyLeadRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (row != NULL)
+    g_signal_emit (self, signals[LEAD_ACTIVATED], 0, qualify_lead_row_get_id (row));
+}
+
+/* GTK 4.8 cannot tell which column the column view sorts by. Each column's
+ * sorter records that it was asked, so comparing two dummies through the view's
+ * sorter reveals the primary column, and the sign of the answer its order. */
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  ColumnData *data = user_data;
+
+  if (data->self->probed < 0)
+    for (guint i = 0; i < N_COLUMNS; i++)
+      if (&data->self->column_data[i] == data)
+        data->self->probed = (int) i;
+
+  return GTK_ORDERING_SMALLER;
+}
+
+static void
+sorter_changed_cb (QualifyLeadList *self,
+                   GtkSorterChange  change,
+                   GtkSorter       *sorter)
+{
+  GtkOrdering order;
+
+  self->probed = -1;
+  order = gtk_sorter_compare (sorter, self, self);
+
+  if (self->probed < 0)
+    /* No column: the default order, best leads first. */
+    qualify_lead_model_set_sort (self->model, QUALIFY_LEAD_COLUMN_SCORE, TRUE);
+  else
+    qualify_lead_model_set_sort (self->model, columns[self->probed].column,
+                                 order == GTK_ORDERING_LARGER);
+}
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  guint index = GPOINTER_TO_UINT (user_data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+
+  switch (columns[index].column)
+    {
+    case QUALIFY_LEAD_COLUMN_GRADE:
+    case QUALIFY_LEAD_COLUMN_STATUS:
+      gtk_widget_set_halign (label, GTK_ALIGN_START);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
+      break;
+    case QUALIFY_LEAD_COLUMN_NAME:
+    case QUALIFY_LEAD_COLUMN_COMPANY:
+    case QUALIFY_LEAD_COLUMN_TITLE:
+    case QUALIFY_LEAD_COLUMN_EMAIL:
+      gtk_label_set_xalign (GTK_LABEL (label), 0.f);
+      break;
+    case QUALIFY_LEAD_COLUMN_FIT:
+    case QUALIFY_LEAD_COLUMN_ENGAGEMENT:
+    case QUALIFY_LEAD_COLUMN_SCORE:
+    case QUALIFY_LEAD_COLUMN_MQL_AT:
+    case QUALIFY_LEAD_COLUMN_LAST_ACTIVITY:
+    case QUALIFY_LEAD_COLUMN_ID:
+    case QUALIFY_N_LEAD_COLUMNS:
+    default:
+      gtk_label_set_xalign (GTK_LABEL (label), 1.f);
+      gtk_widget_add_css_class (label, "numeric");
+      break;
+    }
+
+  if (columns[index].column == QUALIFY_LEAD_COLUMN_SCORE)
+    gtk_widget_add_css_class (label, "heading");
+
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  guint index = GPOINTER_TO_UINT (user_data);
+  QualifyLeadRow *row = gtk_list_item_get_item (item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  QualifyLeadTable *table = qualify_lead_row_get_table (row);
+  guint r = qualify_lead_row_get_row (row);
+  gboolean scored = qualify_lead_table_get_scored (table, r);
+  char buf[32];
+
+  switch (columns[index].column)
+    {
+    case QUALIFY_LEAD_COLUMN_NAME:
+      gtk_label_set_text (label, qualify_lead_row_get_display_name (row));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), qualify_lead_table_get_email (table, r));
+      break;
+    case QUALIFY_LEAD_COLUMN_COMPANY:
+      gtk_label_set_text (label, qualify_lead_table_get_company (table, r));
+      break;
+    case QUALIFY_LEAD_COLUMN_TITLE:
+      gtk_label_set_text (label, qualify_lead_table_get_title (table, r));
+      break;
+    case QUALIFY_LEAD_COLUMN_EMAIL:
+      gtk_label_set_text (label, qualify_lead_table_get_email (table, r));
+      break;
+    case QUALIFY_LEAD_COLUMN_GRADE:
+      {
+        const char *grade = qualify_lead_table_get_grade (table, r);
+        const char *classes[] = { "badge", "grade", qualify_grade_css_class (grade), NULL };
+
+        gtk_label_set_text (label, grade[0] ? grade : "–");
+        gtk_widget_set_css_classes (GTK_WIDGET (label), classes);
+      }
+      break;
+    case QUALIFY_LEAD_COLUMN_FIT:
+    case QUALIFY_LEAD_COLUMN_ENGAGEMENT:
+    case QUALIFY_LEAD_COLUMN_SCORE:
+      {
+        double v = columns[index].column == QUALIFY_LEAD_COLUMN_FIT
+                   ? qualify_lead_table_get_fit (table, r)
+                   : columns[index].column == QUALIFY_LEAD_COLUMN_ENGAGEMENT
+                   ? qualify_lead_table_get_engagement (table, r)
+                   : qualify_lead_table_get_score (table, r);
+
+        if (scored)
+          g_snprintf (buf, sizeof buf, "%.1f", v);
+        else
+          g_strlcpy (buf, "–", sizeof buf);
+        gtk_label_set_text (label, buf);
+      }
+      break;
+    case QUALIFY_LEAD_COLUMN_STATUS:
+      {
+        QualifyStatus status = qualify_lead_table_get_status (table, r);
+        const char *classes[] = { "badge", "status", qualify_status_css_class (status), NULL };
+
+        gtk_label_set_text (label, qualify_status_display_label (status));
+        gtk_widget_set_css_classes (GTK_WIDGET (label), classes);
+      }
+      break;
+    case QUALIFY_LEAD_COLUMN_MQL_AT:
+    case QUALIFY_LEAD_COLUMN_LAST_ACTIVITY:
+      {
+        gint64 t = columns[index].column == QUALIFY_LEAD_COLUMN_MQL_AT
+                   ? qualify_lead_table_get_mql_at (table, r)
+                   : qualify_lead_table_get_last_activity (table, r);
+        g_autofree char *date = qualify_format_date (t);
+        g_autofree char *full = qualify_format_date_time (t);
+
+        gtk_label_set_text (label, date[0] ? date : "–");
+        gtk_widget_set_tooltip_text (GTK_WIDGET (label), full[0] ? full : NULL);
+      }
+      break;
+    case QUALIFY_LEAD_COLUMN_ID:
+    case QUALIFY_N_LEAD_COLUMNS:
+    default:
+      break;
+    }
+}
+
+static void
+add_columns (QualifyLeadList *self)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkSorter) sorter = NULL;
+      GtkColumnViewColumn *column;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GUINT_TO_POINTER (i));
+
+      column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
+      self->column_data[i].self = self;
+      self->column_data[i].column = columns[i].column;
+      sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, &self->column_data[i], NULL));
+      gtk_column_view_column_set_sorter (column, sorter);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      if (columns[i].width > 0)
+        gtk_column_view_column_set_fixed_width (column, columns[i].width);
+      else
+        gtk_column_view_column_set_expand (column, TRUE);
+
+      gtk_column_view_append_column (self->column_view, column);
+      self->view_columns[i] = column;
+      g_object_unref (column);
+    }
+}
+
+static void
+qualify_lead_list_dispose (GObject *object)
+{
+  QualifyLeadList *self = (QualifyLeadList *) object;
+
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), QUALIFY_TYPE_LEAD_LIST);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+
+  G_OBJECT_CLASS (qualify_lead_list_parent_class)->dispose (object);
+}
+
+static void
+qualify_lead_list_class_init (QualifyLeadListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = qualify_lead_list_dispose;
+
+  signals[LEAD_ACTIVATED] = g_signal_new ("lead-activated",
+                                          G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/qualifyapp/Qualify/qualify-lead-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, QualifyLeadList, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, QualifyLeadList, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, QualifyLeadList, grade_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, QualifyLeadList, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, QualifyLeadList, count_label);
+  gtk_widget_class_bind_template_child (widget_class, QualifyLeadList, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, QualifyLeadList, column_view);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, qualify_lead_list_clear_filters);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "leadlist");
+}
+
+static void
+qualify_lead_list_init (QualifyLeadList *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->probed = -1;
+  self->model = qualify_lead_model_new ();
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  add_columns (self);
+  gtk_column_view_sort_by_column (self->column_view,
+                                  self->view_columns[6], /* Score */
+                                  GTK_SORT_DESCENDING);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (sorter_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->model, "notify::busy",
+                           G_CALLBACK (model_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::n-total",
+                           G_CALLBACK (model_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "items-changed",
+                           G_CALLBACK (model_notify_cb), self, G_CONNECT_SWAPPED);
+  update_count (self);
+}
+
+void
+qualify_lead_list_set_table (QualifyLeadList  *self,
+                             QualifyLeadTable *table)
+{
+  g_return_if_fail (QUALIFY_IS_LEAD_LIST (self));
+
+  qualify_lead_model_set_table (self->model, table);
+  update_count (self);
+}
+
+QualifyLeadModel *
+qualify_lead_list_get_model (QualifyLeadList *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_LEAD_LIST (self), NULL);
+  return self->model;
+}
+
+GtkColumnView *
+qualify_lead_list_get_column_view (QualifyLeadList *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_LEAD_LIST (self), NULL);
+  return self->column_view;
+}
+
+GtkEditable *
+qualify_lead_list_get_search_entry (QualifyLeadList *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_LEAD_LIST (self), NULL);
+  return GTK_EDITABLE (self->search_entry);
+}
+
+GtkDropDown *
+qualify_lead_list_get_status_dropdown (QualifyLeadList *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_LEAD_LIST (self), NULL);
+  return self->status_dropdown;
+}
+
+GtkDropDown *
+qualify_lead_list_get_grade_dropdown (QualifyLeadList *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_LEAD_LIST (self), NULL);
+  return self->grade_dropdown;
+}
+
+GtkLabel *
+qualify_lead_list_get_count_label (QualifyLeadList *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_LEAD_LIST (self), NULL);
+  return self->count_label;
+}
+
+void
+qualify_lead_list_sort_by (QualifyLeadList   *self,
+                           QualifyLeadColumn  column,
+                           GtkSortType        order)
+{
+  g_return_if_fail (QUALIFY_IS_LEAD_LIST (self));
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (columns[i].column == column)
+      gtk_column_view_sort_by_column (self->column_view, self->view_columns[i], order);
+}
+
+void
+qualify_lead_list_focus_search (QualifyLeadList *self)
+{
+  g_return_if_fail (QUALIFY_IS_LEAD_LIST (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+qualify_lead_list_clear_filters (QualifyLeadList *self)
+{
+  g_return_if_fail (QUALIFY_IS_LEAD_LIST (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_drop_down_set_selected (self->status_dropdown, 0);
+  gtk_drop_down_set_selected (self->grade_dropdown, 0);
+  /* The entry reports its change after a delay; apply it now. */
+  filter_changed_cb (self);
+}
