@@ -670,7 +670,7 @@ test_help_overlay (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Screenshots (data/screenshots/), when QUALIFY_SCREENSHOTS_DIR is set */
+/* Screenshots (data/screenshots/), when QUALIFY_SCREENSHOT_DIR is set */
 
 static gboolean
 frames_drawn (gpointer data)
@@ -707,7 +707,7 @@ save_screenshot (GtkWidget  *window,
                  GtkWidget  *dialog,
                  const char *name)
 {
-  const char *dir = g_getenv ("QUALIFY_SCREENSHOTS_DIR");
+  const char *dir = g_getenv ("QUALIFY_SCREENSHOT_DIR");
   g_autofree char *path = NULL;
   g_autoptr(GdkPaintable) dialog_paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
@@ -781,9 +781,9 @@ test_screenshots (Fixture       *fixture,
   g_autoptr(QualifyApplication) app = NULL;
   QualifyWindow *window;
 
-  if (g_getenv ("QUALIFY_SCREENSHOTS_DIR") == NULL)
+  if (g_getenv ("QUALIFY_SCREENSHOT_DIR") == NULL)
     {
-      g_test_skip ("QUALIFY_SCREENSHOTS_DIR is not set");
+      g_test_skip ("QUALIFY_SCREENSHOT_DIR is not set");
       return;
     }
 
@@ -797,6 +797,9 @@ test_screenshots (Fixture       *fixture,
   options.seed = 8;
   qualify_demo_write_csv (&options, leads_path, events_path, &error);
   g_assert_no_error (error);
+
+  /* Screenshots show the end of transitions. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   /* The application window behind the dialogs, at 1280×800, on that workspace. */
   app = qualify_application_new ();
@@ -845,6 +848,7 @@ test_screenshots (Fixture       *fixture,
 
   gtk_window_destroy (GTK_WINDOW (window));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 }
 
 int

@@ -39,9 +39,9 @@ struct _QualifyLeadTable
   float     *score;
   guint8    *grade;          /* index into grades; 0 = not scored */
   guint8    *status;         /* QualifyStatus */
-  gint64    *mql_at;
-  gint64    *sql_at;
-  gint64    *last_activity;
+  guint32   *mql_at;         /* unix seconds (until 2106); 0 = never */
+  guint32   *sql_at;
+  guint32   *last_activity;
 
   /* Display strings: N_SLOTS offsets per row into arena (NUL-terminated). */
   guint32   *str_off;
@@ -199,10 +199,16 @@ grow (QualifyLeadTable *self,
   self->score = g_renew (float, self->score, cap);
   self->grade = g_renew (guint8, self->grade, cap);
   self->status = g_renew (guint8, self->status, cap);
-  self->mql_at = g_renew (gint64, self->mql_at, cap);
-  self->sql_at = g_renew (gint64, self->sql_at, cap);
+  self->mql_at = g_renew (guint32, self->mql_at, cap);
+  self->sql_at = g_renew (guint32, self->sql_at, cap);
   self->str_off = g_renew (guint32, self->str_off, (gsize) cap * N_SLOTS);
   self->search_off = g_renew (guint32, self->search_off, (gsize) cap + 1);
+}
+
+static inline guint32
+clamp_time (gint64 t)
+{
+  return (guint32) CLAMP (t, 0, (gint64) G_MAXUINT32);
 }
 
 static guint8
@@ -272,7 +278,7 @@ load_leads (QualifyLeadTable  *self,
   search.cap = (gsize) cap * 48;
   search.data = g_malloc (search.cap);
   if (self->preview)
-    self->last_activity = g_new0 (gint64, cap);
+    self->last_activity = g_new0 (guint32, cap);
 
   if (!(stmt = _qualify_store_prepare (store, sql, error)))
     {
@@ -337,8 +343,8 @@ load_leads (QualifyLeadTable  *self,
           self->grade[i] = intern_grade (self, (const char *) sqlite3_column_text (stmt, 9));
           if (!qualify_status_from_string ((const char *) sqlite3_column_text (stmt, 10), &status))
             status = QUALIFY_STATUS_NONE;
-          self->mql_at[i] = sqlite3_column_int64 (stmt, 11);
-          self->sql_at[i] = sqlite3_column_int64 (stmt, 12);
+          self->mql_at[i] = clamp_time (sqlite3_column_int64 (stmt, 11));
+          self->sql_at[i] = clamp_time (sqlite3_column_int64 (stmt, 12));
         }
       else
         {
@@ -349,7 +355,7 @@ load_leads (QualifyLeadTable  *self,
       self->status[i] = (guint8) status;
       self->status_counts[status]++;
       if (self->preview)
-        self->last_activity[i] = sqlite3_column_int64 (stmt, 13);
+        self->last_activity[i] = clamp_time (sqlite3_column_int64 (stmt, 13));
       self->n++;
 
       if (arena.len > G_MAXUINT32 - 4096 || search.len > G_MAXUINT32 - 4096)
@@ -385,7 +391,7 @@ typedef struct
 {
   char    *path;
   gint64   max_id;
-  gint64  *by_id;     /* newest event per lead id (index = id), max_id + 1 entries */
+  guint32 *by_id;     /* newest event per lead id (index = id), max_id + 1 entries */
   GError  *error;
   GCancellable *cancellable;
 } ActivityScan;
@@ -417,8 +423,8 @@ activity_scan_thread (gpointer data)
           g_cancellable_set_error_if_cancelled (scan->cancellable, &scan->error))
         return NULL;
 
-      if (lead_id >= 0 && lead_id <= scan->max_id && at > scan->by_id[lead_id])
-        scan->by_id[lead_id] = at;
+      if (lead_id >= 0 && lead_id <= scan->max_id && clamp_time (at) > scan->by_id[lead_id])
+        scan->by_id[lead_id] = clamp_time (at);
     }
 
   if (rc != SQLITE_DONE)
@@ -551,6 +557,7 @@ typedef struct
   QualifyLeadTable *self;
   QualifyLeadColumn column;
   gboolean          descending;
+  const char      **texts;      /* per row: the compared text of the column */
 } TieData;
 
 static const char *
@@ -594,8 +601,8 @@ tie_compare (gconstpointer a,
   TieData *td = user_data;
   guint32 ra = *(const guint32 *) a;
   guint32 rb = *(const guint32 *) b;
-  const char *sa = folded_text (td->self, td->column, ra);
-  const char *sb = folded_text (td->self, td->column, rb);
+  const char *sa = td->texts[ra];
+  const char *sb = td->texts[rb];
   int cmp;
 
   if (td->column == QUALIFY_LEAD_COLUMN_TITLE)
@@ -636,10 +643,10 @@ run_is_uniform (TieData       *td,
                 const guint32 *rows,
                 guint          n)
 {
-  const char *first = folded_text (td->self, td->column, rows[0]);
+  const char *first = td->texts[rows[0]];
 
   for (guint i = 1; i < n; i++)
-    if (strcmp (first, folded_text (td->self, td->column, rows[i])) != 0)
+    if (strcmp (first, td->texts[rows[i]]) != 0)
       return FALSE;
   return TRUE;
 }
@@ -666,7 +673,7 @@ sort_text_runs (TieData  *td,
 
       if (len > 1 && keys[start] != KEY_MISSING)
         {
-          const char *first = folded_text (td->self, td->column, rows[start]);
+          const char *first = td->texts[rows[start]];
 
           /* The string ended within the bytes compared so far: the whole run is
            * the same text, already in row order. */
@@ -680,8 +687,7 @@ sort_text_runs (TieData  *td,
               gboolean lower = td->column == QUALIFY_LEAD_COLUMN_TITLE;
 
               for (guint i = 0; i < len; i++)
-                sub[i] = chunk_key (folded_text (td->self, td->column, rows[start + i]),
-                                    8 * depth, lower, td->descending);
+                sub[i] = chunk_key (td->texts[rows[start + i]], 8 * depth, lower, td->descending);
               radix_sort (sub, rows + start, len);
               sort_text_runs (td, sub, rows + start, len, depth + 1);
             }
@@ -698,7 +704,16 @@ sort_rows (QualifyLeadTable  *self,
   guint n = self->n;
   g_autofree guint64 *keys = g_new (guint64, MAX (n, 1));
   guint32 *rows = g_new (guint32, MAX (n, 1));
+  g_autofree const char **texts = NULL;
   gboolean text = FALSE;
+
+  if (column == QUALIFY_LEAD_COLUMN_NAME || column == QUALIFY_LEAD_COLUMN_EMAIL ||
+      column == QUALIFY_LEAD_COLUMN_COMPANY || column == QUALIFY_LEAD_COLUMN_TITLE)
+    {
+      texts = g_new (const char *, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        texts[i] = folded_text (self, column, i);
+    }
 
   for (guint i = 0; i < n; i++)
     {
@@ -711,11 +726,11 @@ sort_rows (QualifyLeadTable  *self,
         case QUALIFY_LEAD_COLUMN_EMAIL:
         case QUALIFY_LEAD_COLUMN_COMPANY:
           text = TRUE;
-          k = string_key (folded_text (self, column, i), descending);
+          k = string_key (texts[i], descending);
           break;
         case QUALIFY_LEAD_COLUMN_TITLE:
           {
-            const char *t = folded_text (self, column, i);
+            const char *t = texts[i];
             char lower[9] = { 0 };
 
             text = TRUE;
@@ -771,7 +786,7 @@ sort_rows (QualifyLeadTable  *self,
   /* Text: order runs that share their first 8 bytes by the rest. */
   if (text)
     {
-      TieData td = { self, column, descending };
+      TieData td = { self, column, descending, texts };
       sort_text_runs (&td, keys, rows, n, 1);
     }
 
@@ -852,7 +867,7 @@ qualify_lead_table_load (QualifyStore  *store,
   scan.cancellable = cancellable;
   if (scan.max_id >= 0 && scan.max_id < 256 * 1024 * 1024)
     {
-      scan.by_id = g_new0 (gint64, scan.max_id + 1);
+      scan.by_id = g_new0 (guint32, scan.max_id + 1);
       thread = g_thread_new ("qualify-activity", activity_scan_thread, &scan);
     }
 
@@ -875,7 +890,7 @@ qualify_lead_table_load (QualifyStore  *store,
       return NULL;
     }
 
-  self->last_activity = g_new0 (gint64, MAX (self->n, 1));
+  self->last_activity = g_new0 (guint32, MAX (self->n, 1));
   if (scan.by_id != NULL)
     for (guint i = 0; i < self->n; i++)
       if (self->ids[i] >= 0 && self->ids[i] <= scan.max_id)
@@ -1246,10 +1261,14 @@ query_thread (GTask        *task,
               GCancellable *cancellable)
 {
   QueryData *data = task_data;
+  gint64 start = g_get_monotonic_time ();
   GArray *rows;
 
   rows = qualify_lead_table_query (source_object, &data->filter, data->sort,
                                    data->descending, cancellable);
+  g_debug ("Query (sort %d%s, search “%s”) took %.1f ms in its thread",
+           data->sort, data->descending ? " desc" : "", data->search ? data->search : "",
+           (g_get_monotonic_time () - start) / 1000.0);
   if (rows == NULL)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
   else

@@ -539,6 +539,9 @@ show_message (QualifyImportDialog *self,
   gtk_button_set_label (self->message_button, button_label);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->message_button), button_action);
   set_page (self, "message");
+  /* The page's own button closes: no second one in the header bar. */
+  gtk_widget_set_visible (GTK_WIDGET (self->close_button),
+                          g_strcmp0 (button_action, "window.close") != 0);
   gtk_widget_grab_focus (GTK_WIDGET (self->message_button));
 }
 
@@ -1316,14 +1319,15 @@ import_done_cb (GObject      *object,
   gtk_label_set_label (self->skipped_label, skipped);
   gtk_widget_set_visible (GTK_WIDGET (self->save_problems_button), stats.skipped > 0);
 
-  description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%s row read from “%s”",
-                                              "%s rows read from “%s”", stats.rows),
-                                 rows, g_file_peek_path (self->file));
+  {
+    g_autofree char *basename = g_file_get_basename (self->file);
+
+    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%s row read from “%s”",
+                                                "%s rows read from “%s”", stats.rows),
+                                   rows, basename);
+  }
   adw_status_page_set_description (self->result_page, description);
-  adw_status_page_set_icon_name (self->result_page,
-                                 stats.skipped > 0 ? "dialog-warning-symbolic"
-                                                   : "emblem-ok-symbolic");
   set_page (self, "result");
   update_actions (self);
 

@@ -93,12 +93,19 @@ update_count (QualifyLeadList *self)
 
   if (table != NULL && qualify_lead_table_is_preview (table))
     text = g_strdup (_("Loading all leads…"));
-  else if (shown == total)
-    /* Translators: %'u is the number of leads, with thousands separators */
-    text = g_strdup_printf (ngettext ("%'u lead", "%'u leads", total), total);
   else
-    /* Translators: shown and total numbers of leads */
-    text = g_strdup_printf (ngettext ("%'u of %'u lead", "%'u of %'u leads", total), shown, total);
+    {
+      g_autofree char *shown_text = qualify_format_count (shown);
+      g_autofree char *total_text = qualify_format_count (total);
+
+      if (shown == total)
+        /* Translators: %s is the number of leads, e.g. "12,403" */
+        text = g_strdup_printf (ngettext ("%s lead", "%s leads", total), total_text);
+      else
+        /* Translators: shown and total numbers of leads, e.g. "37 of 12,403 leads" */
+        text = g_strdup_printf (ngettext ("%s of %s lead", "%s of %s leads", total),
+                                shown_text, total_text);
+    }
 
   gtk_label_set_text (self->count_label, text);
   gtk_spinner_set_spinning (self->busy_spinner, busy);
@@ -167,8 +174,9 @@ sorter_changed_cb (QualifyLeadList *self,
 {
   GtkOrdering order;
 
+  /* Two different objects: gtk_sorter_compare() answers "equal" for one. */
   self->probed = -1;
-  order = gtk_sorter_compare (sorter, self, self);
+  order = gtk_sorter_compare (sorter, self, self->model);
 
   if (self->probed < 0)
     /* No column: the default order, best leads first. */
@@ -222,11 +230,9 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+update_cell (GtkListItem *item,
+             guint        index)
 {
-  guint index = GPOINTER_TO_UINT (user_data);
   QualifyLeadRow *row = gtk_list_item_get_item (item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
   QualifyLeadTable *table = qualify_lead_row_get_table (row);
@@ -305,6 +311,47 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+row_changed_cb (QualifyLeadRow *row,
+                GtkListItem    *item)
+{
+  update_cell (item, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (item), "qualify-column")));
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  QualifyLeadRow *row = gtk_list_item_get_item (item);
+
+  g_object_set_data (G_OBJECT (item), "qualify-column", user_data);
+  g_signal_connect_object (row, "changed", G_CALLBACK (row_changed_cb), item, 0);
+  update_cell (item, GPOINTER_TO_UINT (user_data));
+}
+
+static void
+unbind_cell_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  QualifyLeadRow *row = gtk_list_item_get_item (item);
+
+  if (row != NULL)
+    g_signal_handlers_disconnect_by_func (row, row_changed_cb, item);
+}
+
+static void
+model_reordered_cb (QualifyLeadList *self)
+{
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+  /* A new order or filter starts at the top, with nothing selected. */
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  if (adj != NULL)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj));
+}
+
+static void
 add_columns (QualifyLeadList *self)
 {
   for (guint i = 0; i < N_COLUMNS; i++)
@@ -315,6 +362,7 @@ add_columns (QualifyLeadList *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GUINT_TO_POINTER (i));
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), GUINT_TO_POINTER (i));
 
       column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
       self->column_data[i].self = self;
@@ -342,6 +390,12 @@ qualify_lead_list_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), QUALIFY_TYPE_LEAD_LIST);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
 
@@ -405,6 +459,10 @@ qualify_lead_list_init (QualifyLeadList *self)
                            G_CALLBACK (model_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "items-changed",
                            G_CALLBACK (model_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "reordered",
+                           G_CALLBACK (model_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "reordered",
+                           G_CALLBACK (model_reordered_cb), self, G_CONNECT_SWAPPED);
   update_count (self);
 }
 

@@ -19,6 +19,7 @@ struct _QualifyLeadModel
   QualifyLeadTable  *table;
   GArray            *rows;          /* guint32 table rows, in view order */
   guint              n_visible;     /* n_items as last announced */
+  GHashTable        *items;         /* position → QualifyLeadRow handed out (weak) */
 
   QualifyLeadColumn  sort;
   gboolean           descending;
@@ -48,6 +49,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  REORDERED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static guint debug_get_item_calls;
 
 static void
@@ -61,27 +69,91 @@ set_busy (QualifyLeadModel *self,
 }
 
 static void
+item_finalized_cb (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  QualifyLeadModel *self = data;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (value == (gpointer) where_the_object_was)
+      {
+        g_hash_table_iter_remove (&iter);
+        break;
+      }
+}
+
+static void
+forget_items (QualifyLeadModel *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_object_weak_unref (value, item_finalized_cb, self);
+  g_hash_table_remove_all (self->items);
+}
+
+/* Swaps in a new order. The items GTK holds for positions that stay are
+ * retargeted (their widgets rebind on "changed"), and only the tail that
+ * appears or disappears is announced: GTK 4.8 would otherwise rebuild every
+ * row widget, and on a change that removes the row it tracks (focus, anchor)
+ * it even asks for every added item to look for it. */
+static void
 replace_rows (QualifyLeadModel *self,
               GArray           *rows)
 {
-  guint old_n = self->rows ? self->rows->len : 0;
+  guint old_n = self->n_visible;
   guint new_n = rows ? rows->len : 0;
+  GHashTableIter iter;
+  gpointer key, value;
 
   g_clear_pointer (&self->rows, g_array_unref);
   self->rows = rows;
 
-  /* Two signals, not one: on a combined change GTK 4.8 looks up every added
-   * item (a million get_item() calls) to reuse row widgets. */
-  if (old_n != 0)
+  /* Retarget the items on positions that stay; drop the others from the cache
+   * (GTK drops them with the announced tail). */
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      self->n_visible = 0;
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+      guint position = GPOINTER_TO_UINT (key);
+
+      if (position >= new_n)
+        {
+          g_object_weak_unref (value, item_finalized_cb, self);
+          g_hash_table_iter_remove (&iter);
+        }
     }
-  self->n_visible = new_n;
-  if (new_n != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, new_n);
+
+  if (new_n < old_n)
+    {
+      self->n_visible = new_n;
+      g_list_model_items_changed (G_LIST_MODEL (self), new_n, old_n - new_n, 0);
+    }
+
+  /* Emitted after the hash walk: handlers may ask for items. */
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint position = GPOINTER_TO_UINT (key);
+
+      if (position < new_n)
+        qualify_lead_row_set (value, self->table, g_array_index (self->rows, guint32, position));
+    }
+
+  if (new_n > old_n)
+    {
+      self->n_visible = new_n;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, new_n - old_n);
+    }
+
   if (old_n != new_n)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+
+  g_signal_emit (self, signals[REORDERED], 0);
 }
 
 static void
@@ -113,7 +185,7 @@ query_done_cb (GObject      *source,
 
     replace_rows (self, rows);
     self->last_update_usec = g_get_monotonic_time () - self->request_time;
-    g_debug ("Sorted/filtered %u leads in %.1f ms (%.1f ms of it updating the view, %u items)",
+    g_debug ("Sorted/filtered %u leads in %.1f ms (%.1f ms of it updating the view, %u items made)",
              rows->len, self->last_update_usec / 1000.0,
              (g_get_monotonic_time () - sorted) / 1000.0, debug_get_item_calls);
   }
@@ -178,11 +250,22 @@ qualify_lead_model_get_item (GListModel *model,
 {
   QualifyLeadModel *self = (QualifyLeadModel *) model;
 
-  debug_get_item_calls++;
+
+  QualifyLeadRow *row;
+
   if (self->rows == NULL || position >= self->n_visible)
     return NULL;
 
-  return qualify_lead_row_new (self->table, g_array_index (self->rows, guint32, position));
+  row = g_hash_table_lookup (self->items, GUINT_TO_POINTER (position));
+  if (row != NULL)
+    return g_object_ref (row);
+
+  debug_get_item_calls++;
+  row = qualify_lead_row_new (self->table, g_array_index (self->rows, guint32, position));
+  g_hash_table_insert (self->items, GUINT_TO_POINTER (position), row);
+  g_object_weak_ref (G_OBJECT (row), item_finalized_cb, self);
+
+  return row;
 }
 
 static void
@@ -210,6 +293,8 @@ qualify_lead_model_finalize (GObject *object)
 {
   QualifyLeadModel *self = (QualifyLeadModel *) object;
 
+  forget_items (self);
+  g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_object (&self->table);
   g_clear_pointer (&self->rows, g_array_unref);
   g_free (self->search);
@@ -261,6 +346,13 @@ qualify_lead_model_class_init (QualifyLeadModelClass *klass)
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* After every new order or filter was swapped in. */
+  signals[REORDERED] = g_signal_new ("reordered",
+                                     G_TYPE_FROM_CLASS (klass),
+                                     G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL,
+                                     G_TYPE_NONE, 0);
 }
 
 static void
@@ -268,6 +360,7 @@ qualify_lead_model_init (QualifyLeadModel *self)
 {
   self->sort = QUALIFY_LEAD_COLUMN_SCORE;
   self->descending = TRUE;
+  self->items = g_hash_table_new (NULL, NULL);
 }
 
 QualifyLeadModel *

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <glib/gi18n.h>
 
 #include "qualify-lead-row.h"
@@ -22,6 +23,13 @@ struct _QualifyLeadRow
 };
 
 G_DEFINE_FINAL_TYPE (QualifyLeadRow, qualify_lead_row, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 qualify_lead_row_finalize (GObject *object)
@@ -37,6 +45,12 @@ static void
 qualify_lead_row_class_init (QualifyLeadRowClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = qualify_lead_row_finalize;
+
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
 }
 
 static void
@@ -58,6 +72,23 @@ qualify_lead_row_new (QualifyLeadTable *table,
   self->row = row;
 
   return self;
+}
+
+void
+qualify_lead_row_set (QualifyLeadRow   *self,
+                      QualifyLeadTable *table,
+                      guint             row)
+{
+  g_return_if_fail (QUALIFY_IS_LEAD_ROW (self));
+  g_return_if_fail (QUALIFY_IS_LEAD_TABLE (table));
+  g_return_if_fail (row < qualify_lead_table_get_n_leads (table));
+
+  if (self->table == table && self->row == row)
+    return;
+
+  g_set_object (&self->table, table);
+  self->row = row;
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 QualifyLeadTable *
@@ -184,4 +215,23 @@ qualify_format_date_time (gint64 unix_time)
     return g_strdup ("");
   local = g_date_time_to_local (utc);
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+char *
+qualify_format_count (guint64 n)
+{
+  const struct lconv *lc = localeconv ();
+  const char *sep = lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0' ? lc->thousands_sep : ",";
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (out, sep);
+      g_string_append_c (out, digits[i]);
+    }
+
+  return g_string_free (out, FALSE);
 }

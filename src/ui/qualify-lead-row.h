@@ -14,12 +14,21 @@
 G_BEGIN_DECLS
 
 /* One row of the lead list: a light handle on a row of a QualifyLeadTable,
- * created on demand by QualifyLeadModel for the rows on screen. */
+ * created on demand by QualifyLeadModel for the rows on screen.
+ *
+ * Signals:
+ *   "changed": the row now shows another lead (see qualify_lead_row_set()). */
 
 #define QUALIFY_TYPE_LEAD_ROW (qualify_lead_row_get_type ())
 G_DECLARE_FINAL_TYPE (QualifyLeadRow, qualify_lead_row, QUALIFY, LEAD_ROW, GObject)
 
 QualifyLeadRow    *qualify_lead_row_new         (QualifyLeadTable *table,
+                                                 guint             row);
+/* Points the row at another lead; emits "changed" when it differs. The list
+ * model keeps its items and retargets them on a new sort or filter, so the row
+ * widgets on screen are rebound instead of rebuilt. */
+void               qualify_lead_row_set         (QualifyLeadRow   *self,
+                                                 QualifyLeadTable *table,
                                                  guint             row);
 QualifyLeadTable  *qualify_lead_row_get_table   (QualifyLeadRow   *self);
 guint              qualify_lead_row_get_row     (QualifyLeadRow   *self);
@@ -37,5 +46,7 @@ const char        *qualify_grade_css_class      (const char       *grade);
 const char        *qualify_status_display_label (QualifyStatus     status);
 char              *qualify_format_date          (gint64            unix_time);
 char              *qualify_format_date_time     (gint64            unix_time);
+/* 12403 → "12,403" (the locale's grouping; "," where the locale has none). */
+char              *qualify_format_count         (guint64           n);
 
 G_END_DECLS

@@ -138,9 +138,9 @@ qualify_score_bar_snapshot (GtkWidget   *widget,
       GdkRGBA mark = lookup_color (widget, "warning_color", "#9c6e03");
       float tx = x_for (self, self->threshold, width);
 
-      for (float dy = 0; dy < height; dy += 4.f)
+      for (float dy = 0; dy < height; dy += 5.f)
         gtk_snapshot_append_color (snapshot, &mark,
-                                   &GRAPHENE_RECT_INIT (tx - 0.75f, dy, 1.5f, MIN (2.f, height - dy)));
+                                   &GRAPHENE_RECT_INIT (tx - 1.f, dy, 2.f, MIN (3.f, height - dy)));
     }
 }
 

@@ -11,10 +11,14 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#ifdef __GLIBC__
+# include <malloc.h>
+#endif
 
 #include "qualify-window.h"
 #include "qualify-demo.h"
 #include "qualify-importer.h"
+#include "qualify-lead-row.h"
 #include "qualify-lead-table.h"
 #include "qualify-model.h"
 #include "qualify-scorer.h"
@@ -224,6 +228,13 @@ table_loaded_cb (GObject      *source,
 
   self->loading = FALSE;
   self->full_loaded = TRUE;
+
+#ifdef __GLIBC__
+  /* The loader's SQLite page caches were freed in worker threads' arenas;
+   * give that memory back. */
+  malloc_trim (0);
+#endif
+
   self->full_load_ms = (g_get_monotonic_time () - self->open_time) / 1000.0;
   g_debug ("All %u leads loaded in %.0f ms", qualify_lead_table_get_n_leads (table),
            self->full_load_ms);
@@ -269,6 +280,8 @@ static void
 update_title (QualifyWindow *self)
 {
   g_autofree char *base = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->path != NULL);
 
   if (self->path == NULL)
     {
@@ -350,7 +363,8 @@ rescore_thread (GTask        *task,
         }
     }
 
-  if (!qualify_score_workspace (store, 0, cancellable, &data->summary, &error))
+  if (!qualify_score_workspace (store, g_get_real_time () / G_USEC_PER_SEC, cancellable,
+                                &data->summary, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -388,34 +402,29 @@ rescored_cb (GObject      *source,
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
     }
 
-  if (data->kind == QUALIFY_IMPORT_LEADS)
-    {
-      guint64 leads = data->stats.created + data->stats.updated;
+  {
+    guint64 n = data->kind == QUALIFY_IMPORT_LEADS ? data->stats.created + data->stats.updated
+                                                   : data->stats.created;
+    g_autofree char *count = qualify_format_count (n);
+    g_autofree char *skipped = qualify_format_count (data->stats.skipped);
 
-      if (data->stats.skipped > 0)
-        /* Translators: "Imported 12,403 leads · 37 rows skipped" */
-        title = g_strdup_printf (ngettext ("Imported %'" G_GUINT64_FORMAT " lead · %'" G_GUINT64_FORMAT " rows skipped",
-                                           "Imported %'" G_GUINT64_FORMAT " leads · %'" G_GUINT64_FORMAT " rows skipped",
-                                           leads),
-                                 leads, data->stats.skipped);
-      else
-        title = g_strdup_printf (ngettext ("Imported %'" G_GUINT64_FORMAT " lead",
-                                           "Imported %'" G_GUINT64_FORMAT " leads", leads),
-                                 leads);
-    }
-  else
-    {
-      if (data->stats.skipped > 0)
-        title = g_strdup_printf (ngettext ("Imported %'" G_GUINT64_FORMAT " event · %'" G_GUINT64_FORMAT " rows skipped",
-                                           "Imported %'" G_GUINT64_FORMAT " events · %'" G_GUINT64_FORMAT " rows skipped",
-                                           data->stats.created),
-                                 data->stats.created, data->stats.skipped);
-      else
-        title = g_strdup_printf (ngettext ("Imported %'" G_GUINT64_FORMAT " event",
-                                           "Imported %'" G_GUINT64_FORMAT " events",
-                                           data->stats.created),
-                                 data->stats.created);
-    }
+    if (data->kind == QUALIFY_IMPORT_LEADS)
+      /* Translators: %s is a number of leads, e.g. "Imported 12,403 leads" */
+      title = g_strdup_printf (ngettext ("Imported %s lead", "Imported %s leads", n), count);
+    else
+      title = g_strdup_printf (ngettext ("Imported %s event", "Imported %s events", n), count);
+
+    if (data->stats.skipped > 0)
+      {
+        /* Translators: appended to "Imported 12,403 leads": " · 37 rows skipped" */
+        g_autofree char *with_skipped = g_strdup_printf (ngettext ("%s · %s row skipped",
+                                                                   "%s · %s rows skipped",
+                                                                   data->stats.skipped),
+                                                         title, skipped);
+        g_free (title);
+        title = g_steal_pointer (&with_skipped);
+      }
+  }
 
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Show"));
@@ -457,31 +466,11 @@ imported_cb (GtkWindow     *dialog,
 #endif
 
 static void
-import (QualifyWindow     *self,
-        QualifyImportKind  kind)
-{
-#if HAVE_IMPORT_DIALOG
-  GtkWindow *dialog;
-
-  if (ensure_workspace (self) == NULL)
-    return;
-
-  dialog = qualify_import_dialog_new (GTK_WINDOW (self), self->path, kind);
-  g_object_set_data (G_OBJECT (dialog), "qualify-import-kind", GINT_TO_POINTER (kind));
-  g_signal_connect_object (dialog, "imported", G_CALLBACK (imported_cb), self, 0);
-  gtk_window_present (dialog);
-#else
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (_("Importing is not available in this build")));
-#endif
-}
-
-static void
 import_leads_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *param)
 {
-  import (QUALIFY_WINDOW (widget), QUALIFY_IMPORT_LEADS);
+  qualify_window_import_file (QUALIFY_WINDOW (widget), QUALIFY_IMPORT_LEADS, NULL);
 }
 
 static void
@@ -489,7 +478,7 @@ import_events_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
 {
-  import (QUALIFY_WINDOW (widget), QUALIFY_IMPORT_EVENTS);
+  qualify_window_import_file (QUALIFY_WINDOW (widget), QUALIFY_IMPORT_EVENTS, NULL);
 }
 
 /* Export ------------------------------------------------------------------ */
@@ -511,9 +500,12 @@ exported_cb (GtkWindow     *dialog,
   g_autofree char *title = NULL;
   AdwToast *toast;
 
-  title = g_strdup_printf (ngettext ("Exported %'" G_GUINT64_FORMAT " lead",
-                                     "Exported %'" G_GUINT64_FORMAT " leads", n_leads),
-                           n_leads);
+  {
+    g_autofree char *count = qualify_format_count (n_leads);
+
+    /* Translators: %s is a number of leads */
+    title = g_strdup_printf (ngettext ("Exported %s lead", "Exported %s leads", n_leads), count);
+  }
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Open Folder"));
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (open_folder_cb),
@@ -851,6 +843,7 @@ qualify_window_init (QualifyWindow *self)
   self->first_frame_ms = -1;
   self->full_load_ms = -1;
   show_state (self, "welcome");
+  update_title (self);
 }
 
 /* Public API -------------------------------------------------------------- */
@@ -912,6 +905,36 @@ qualify_window_open_demo (QualifyWindow *self)
   g_task_set_source_tag (task, qualify_window_open_demo);
   g_task_set_task_data (task, g_steal_pointer (&path), g_free);
   g_task_run_in_thread (task, demo_thread);
+}
+
+GtkWindow *
+qualify_window_import_file (QualifyWindow     *self,
+                            QualifyImportKind  kind,
+                            GFile             *file)
+{
+  g_return_val_if_fail (QUALIFY_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (file == NULL || G_IS_FILE (file), NULL);
+
+#if HAVE_IMPORT_DIALOG
+  {
+    GtkWindow *dialog;
+
+    if (ensure_workspace (self) == NULL)
+      return NULL;
+
+    dialog = qualify_import_dialog_new (GTK_WINDOW (self), self->path, kind);
+    g_object_set_data (G_OBJECT (dialog), "qualify-import-kind", GINT_TO_POINTER (kind));
+    g_signal_connect_object (dialog, "imported", G_CALLBACK (imported_cb), self, 0);
+    if (file != NULL)
+      qualify_import_dialog_set_file (QUALIFY_IMPORT_DIALOG (dialog), file);
+    gtk_window_present (dialog);
+    return dialog;
+  }
+#else
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Importing is not available in this build")));
+  return NULL;
+#endif
 }
 
 void

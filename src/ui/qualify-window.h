@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "qualify-application.h"
+#include "qualify-importer.h"
 #include "qualify-lead-list.h"
 #include "qualify-lead-page.h"
 
@@ -28,6 +29,12 @@ void              qualify_window_open_demo            (QualifyWindow      *self)
 /* File chooser: a new workspace (@create) or an existing one. */
 void              qualify_window_choose_workspace     (QualifyWindow      *self,
                                                        gboolean            create);
+/* Opens the import dialog for @file (NULL: it asks for a file), creating the
+ * default workspace when none is open; after the import the workspace is
+ * rescored and reloaded. Returns the dialog, or NULL. */
+GtkWindow        *qualify_window_import_file          (QualifyWindow      *self,
+                                                       QualifyImportKind   kind,
+                                                       GFile              *file);
 const char       *qualify_window_get_workspace_path   (QualifyWindow      *self);
 /* TRUE while a workspace loads or the demo is generated. */
 gboolean          qualify_window_get_loading          (QualifyWindow      *self);
