@@ -327,7 +327,7 @@ dataset_load (QualifyStore  *store,
   if (only_lead != 0 && self->n_leads == 0)
     {
       g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_FOUND,
-                   _("There is no lead %" G_GINT64_FORMAT " in this workspace."), only_lead);
+                   _("There is no lead %lld in this workspace."), (long long) only_lead);
       return NULL;
     }
 

@@ -986,8 +986,8 @@ load_active_model (QualifyStore  *store,
   if (!(model = qualify_model_new_from_data (json, -1, &local_error)))
     {
       g_set_error (error, QUALIFY_MODEL_ERROR, QUALIFY_MODEL_ERROR_INVALID,
-                   _("The active scoring model (version %" G_GINT64_FORMAT ") is not valid: %s"),
-                   *version, local_error->message);
+                   _("The active scoring model (version %lld) is not valid: %s"),
+                   (long long) *version, local_error->message);
       return NULL;
     }
 
@@ -1087,7 +1087,7 @@ write_results (QualifyStore           *store,
   g_autofree guint8 *changed = NULL;
   gboolean rewrite_all;
   g_autoptr(sqlite3_stmt) run = NULL;
-  g_autofree char *reason = g_strdup_printf (_("Scored with model version %" G_GINT64_FORMAT), version);
+  g_autofree char *reason = g_strdup_printf (_("Scored with model version %lld"), (long long) version);
   guint n = qualify_dataset_get_n_leads (dataset);
   QualifyModel *model = qualify_scorer_get_model (scorer);
   int rc;
@@ -1228,6 +1228,8 @@ qualify_score_workspace (QualifyStore         *store,
 
   g_return_val_if_fail (QUALIFY_IS_STORE (store), FALSE);
 
+  if (as_of <= 0)
+    as_of = g_get_real_time () / G_USEC_PER_SEC;
   if (summary == NULL)
     summary = &local_summary;
   memset (summary, 0, sizeof *summary);

@@ -93,7 +93,7 @@ QualifyExplanation  *qualify_scorer_explain         (QualifyScorer       *self,
                                                      gint64               as_of);
 
 /* The whole job: loads the active model and the dataset, scores every lead as of
- * @as_of, and in one transaction writes changed results, appends a status-history
+ * @as_of (unix seconds; 0 = now), and in one transaction writes changed results, appends a status-history
  * row for every status change (first MQL/SQL time kept) and a score_runs row. */
 gboolean             qualify_score_workspace        (QualifyStore        *store,
                                                      gint64               as_of,

@@ -599,7 +599,7 @@ qualify_store_dup_model_json (QualifyStore  *self,
     return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 
   g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_FOUND,
-               _("There is no scoring model version %" G_GINT64_FORMAT " in this workspace."), version);
+               _("There is no scoring model version %lld in this workspace."), (long long) version);
   return NULL;
 }
 
@@ -831,7 +831,7 @@ qualify_store_get_lead (QualifyStore  *self,
     _qualify_store_set_error (self, rc, _("Could not read the lead"), error);
   else
     g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_FOUND,
-                 _("There is no lead %" G_GINT64_FORMAT " in this workspace."), lead_id);
+                 _("There is no lead %lld in this workspace."), (long long) lead_id);
   return NULL;
 }
 
