@@ -9,6 +9,8 @@
 
 #include <glib/gstdio.h>
 
+#include "qualify-importer.h"
+#include "qualify-scorer.h"
 #include "qualify-store-private.h"
 
 static char *
@@ -236,6 +238,66 @@ test_store_rollback (void)
   g_assert_nonnull (error);
 }
 
+/* A full disk (simulated with max_page_count, which makes SQLite fail with
+ * SQLITE_FULL exactly as a full file system does) gives a clear error and
+ * leaves the workspace as it was: nothing half-written. */
+static void
+test_store_disk_full (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_workspace ("full.qualify");
+  g_autofree char *csv = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
+  g_autoptr(QualifyImporter) importer = NULL;
+  g_autoptr(GString) data = g_string_new ("Email,First Name,Company,Industry\n");
+  QualifyImportStats stats;
+  QualifyScoreSummary summary;
+  g_autofree char *limit = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (_qualify_store_exec (store, "INSERT INTO leads (email) VALUES ('first@corp.example')", &error));
+  g_assert_true (qualify_score_workspace (store, 1780000000, NULL, &summary, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (data, "person%u@corp%u.example,Person %u,Company %u,Software\n", i, i % 97, i, i);
+  csv = g_build_filename (dir, "many.csv", NULL);
+  g_assert_true (g_file_set_contents (csv, data->str, data->len, NULL));
+
+  limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                           query_int (store, "PRAGMA page_count") + 4);
+  g_assert_true (_qualify_store_exec (store, limit, &error));
+
+  importer = qualify_importer_new (store, QUALIFY_IMPORT_LEADS, csv);
+  g_assert_true (qualify_importer_prepare (importer, 5, &error));
+  g_assert_no_error (error);
+  g_assert_false (qualify_importer_run (importer, NULL, NULL, NULL, &stats, &error));
+  g_assert_nonnull (error);
+  g_test_message ("import on a full disk: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_clear_error (&error);
+
+  /* nothing of the import is there, and the workspace still works */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
+  g_assert_true (_qualify_store_in_transaction (store) == FALSE);
+
+  /* same for a rescore that cannot write its results */
+  g_assert_true (_qualify_store_exec (store, "PRAGMA max_page_count = 1000000", &error));
+  g_assert_true (_qualify_store_exec (store, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                                      "WHERE i < 5000) INSERT INTO leads (email) SELECT 'x' || i || '@y.example' FROM n",
+                                      &error));
+  g_assert_no_error (error);
+  g_free (limit);
+  limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, query_int (store, "PRAGMA page_count"));
+  g_assert_true (_qualify_store_exec (store, limit, &error));
+  g_assert_false (qualify_score_workspace (store, 1780000000, NULL, &summary, &error));
+  g_assert_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_DISK_FULL);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM results"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM score_runs"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +310,7 @@ main (int   argc,
   g_test_add_func ("/store/not-a-workspace", test_store_not_a_workspace);
   g_test_add_func ("/store/models", test_store_models);
   g_test_add_func ("/store/rollback", test_store_rollback);
+  g_test_add_func ("/store/disk-full", test_store_disk_full);
 
   return g_test_run ();
 }
