@@ -15,6 +15,7 @@
 
 #include "qualify-core-resources.h"
 #include "qualify-model.h"
+#include "qualify-parse.h"
 
 #define TEMPLATE_PATH "/io/github/qualifyapp/Qualify/core/models/"
 
@@ -351,20 +352,10 @@ static char *
 normalize_domain (const char *value)
 {
   g_autofree char *n = qualify_model_normalize (value);
-  const char *p = n;
-  const char *end;
+  GString *domain = g_string_new (NULL);
 
-  if (*p == '@')
-    p++;
-  if (g_str_has_prefix (p, "http://"))
-    p += 7;
-  else if (g_str_has_prefix (p, "https://"))
-    p += 8;
-  if (g_str_has_prefix (p, "www."))
-    p += 4;
-  end = p + strcspn (p, "/?#");
-
-  return g_strndup (p, end - p);
+  qualify_normalize_domain (domain, n, strlen (n));
+  return g_string_free (domain, FALSE);
 }
 
 /* value → rule->values / lo / hi, per operator */

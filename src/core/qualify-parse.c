@@ -723,3 +723,41 @@ qualify_glob_match (const char *pattern,
     p++;
   return *p == '\0';
 }
+
+void
+qualify_normalize_domain (GString    *out,
+                          const char *s,
+                          gsize       len)
+{
+  const char *end = s + len;
+  const char *at = memchr (s, '@', len);
+  const char *p;
+
+  if (at != NULL)
+    s = at + 1;
+  p = s;
+  for (const char *q = s; q + 2 < end; q++)
+    {
+      if (q[0] == ':' && q[1] == '/' && q[2] == '/')
+        {
+          p = q + 3;
+          break;
+        }
+      if (!g_ascii_isalpha (*q) && *q != '+' && *q != '.' && *q != '-')
+        break;
+    }
+  if (end - p >= 2 && p[0] == '/' && p[1] == '/')
+    p += 2;
+  if (end - p > 4 && g_ascii_strncasecmp (p, "www.", 4) == 0)
+    p += 4;
+
+  g_string_truncate (out, 0);
+  for (; p < end; p++)
+    {
+      if (*p == '/' || *p == '?' || *p == '#' || *p == ':' || g_ascii_isspace (*p))
+        break;
+      g_string_append_c (out, g_ascii_tolower (*p));
+    }
+  while (out->len > 0 && out->str[out->len - 1] == '.')
+    g_string_truncate (out, out->len - 1);
+}

@@ -31,6 +31,13 @@ char     *qualify_format_timestamp (gint64       unix_seconds);
  * (exactly one '@', non-empty local part and a domain with a dot, no spaces). */
 char     *qualify_normalize_email  (const char  *text);
 
+/* The company domain in a website, URL or email: "https://www.Example.com:443/about",
+ * "bob@Example.com" → "example.com" (scheme, "www.", port, path, trailing dots
+ * removed; ASCII lower-cased). Writes into @out, which may end up empty. */
+void      qualify_normalize_domain (GString     *out,
+                                    const char  *text,
+                                    gsize        len);
+
 /* Glob with '*' and '?', both @pattern and @text already case-folded. */
 gboolean  qualify_glob_match       (const char  *pattern,
                                     const char  *text);

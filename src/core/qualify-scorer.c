@@ -93,31 +93,6 @@ qualify_scorer_init (QualifyScorer *self)
 {
 }
 
-/* "https://www.Acme.com/about" → "acme.com" (input already case-folded) */
-static char *
-domain_of (const char *value,
-           gboolean    is_email)
-{
-  const char *p = value;
-  const char *end;
-
-  if (is_email)
-    {
-      const char *at = strrchr (value, '@');
-      return at ? g_strdup (at + 1) : NULL;
-    }
-
-  if (g_str_has_prefix (p, "http://"))
-    p += 7;
-  else if (g_str_has_prefix (p, "https://"))
-    p += 8;
-  if (g_str_has_prefix (p, "www."))
-    p += 4;
-  end = p + strcspn (p, "/?#");
-
-  return end > p ? g_strndup (p, end - p) : NULL;
-}
-
 static gboolean
 domain_matches (const char *domain,
                 const char *wanted)
@@ -217,10 +192,11 @@ value_matches (const QualifyFieldRule *rule,
       return FALSE;
     case QUALIFY_OP_DOMAIN_IN:
       {
-        g_autofree char *domain = domain_of (value, strchr (value, '@') != NULL);
+        g_autoptr(GString) domain = g_string_new (NULL);
 
-        for (guint i = 0; domain && rule->values && rule->values[i]; i++)
-          if (domain_matches (domain, rule->values[i]))
+        qualify_normalize_domain (domain, value, strlen (value));
+        for (guint i = 0; domain->len > 0 && rule->values && rule->values[i]; i++)
+          if (domain_matches (domain->str, rule->values[i]))
             return TRUE;
         return FALSE;
       }
