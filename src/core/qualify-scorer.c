@@ -16,6 +16,7 @@
 #include "qualify-dataset-private.h"
 #include "qualify-parse.h"
 #include "qualify-scorer.h"
+#include "qualify-outbox.h"
 #include "qualify-store-private.h"
 
 #define SECONDS_PER_DAY 86400.0
@@ -1066,7 +1067,20 @@ write_results (QualifyStore           *store,
   g_autofree char *reason = g_strdup_printf (_("Scored with model version %lld"), (long long) version);
   guint n = qualify_dataset_get_n_leads (dataset);
   QualifyModel *model = qualify_scorer_get_model (scorer);
+  gint64 last_history_id = 0;
   int rc;
+
+  /* History rows appended below have larger ids: they are the transitions the
+   * outbox queues for delivery, in this same transaction. */
+  {
+    g_autoptr(sqlite3_stmt) max_id = _qualify_store_prepare (store, "SELECT coalesce(max(id), 0) FROM status_history", error);
+
+    if (max_id == NULL)
+      return FALSE;
+    if ((rc = sqlite3_step (max_id)) != SQLITE_ROW)
+      return _qualify_store_set_error (store, rc, _("Could not read the status history"), error);
+    last_history_id = sqlite3_column_int64 (max_id, 0);
+  }
 
   /* Which rows change, and the first-MQL/SQL times to keep. */
   changed = g_new0 (guint8, MAX (n, 1));
@@ -1173,6 +1187,9 @@ write_results (QualifyStore           *store,
   sqlite3_bind_int64 (run, 8, summary->by_status[QUALIFY_STATUS_DISQUALIFIED]);
   if ((rc = sqlite3_step (run)) != SQLITE_DONE)
     return _qualify_store_set_error (store, rc, _("Could not record the scoring run"), error);
+
+  if (summary->transitions > 0 && !_qualify_outbox_enqueue_transitions (store, last_history_id, error))
+    return FALSE;
 
   {
     g_autofree char *sql = g_strdup_printf ("UPDATE models SET mql_count = %" G_GUINT64_FORMAT
