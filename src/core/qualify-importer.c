@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <nettle/sha2.h>
 
 #include "qualify-csv-reader.h"
 #include "qualify-importer.h"
@@ -1895,12 +1896,15 @@ import_run_clear (ImportRun *run)
   g_clear_pointer (&run->sources, g_ptr_array_unref);
 }
 
-/* SHA-256 of the file, computed on a second thread while the import runs. */
+/* SHA-256 of the file, computed on a second thread while the import runs.
+ * Nettle picks the CPU's SHA instructions when it has them: GChecksum's
+ * portable SHA-256 took a third of the CPU time of a leads import. */
 static gpointer
 hash_thread (gpointer data)
 {
   HashJob *job = data;
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  struct sha256_ctx ctx;
+  guint8 digest[SHA256_DIGEST_SIZE];
   g_autofree guchar *buf = g_malloc (HASH_CHUNK);
   FILE *f = g_fopen (job->path, "rb");
   size_t n;
@@ -1913,6 +1917,7 @@ hash_thread (gpointer data)
   setpriority (PRIO_PROCESS, 0, 10);
 #endif
 
+  sha256_init (&ctx);
   while ((n = fread (buf, 1, HASH_CHUNK, f)) > 0)
     {
       if (g_atomic_int_get (&job->cancel))
@@ -1920,11 +1925,18 @@ hash_thread (gpointer data)
           fclose (f);
           return NULL;
         }
-      g_checksum_update (sum, buf, n);
+      sha256_update (&ctx, n, buf);
     }
 
   if (!ferror (f))
-    job->hex = g_strdup (g_checksum_get_string (sum));
+    {
+      GString *hex = g_string_sized_new (2 * SHA256_DIGEST_SIZE);
+
+      sha256_digest (&ctx, SHA256_DIGEST_SIZE, digest);
+      for (guint i = 0; i < SHA256_DIGEST_SIZE; i++)
+        g_string_append_printf (hex, "%02x", digest[i]);
+      job->hex = g_string_free (hex, FALSE);
+    }
   fclose (f);
   return NULL;
 }
