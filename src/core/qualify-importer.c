@@ -273,6 +273,14 @@ typedef struct
   guint                rows_per_statement;
   sqlite3_stmt        *upsert_many;    /* rows_per_statement rows */
   sqlite3_stmt        *upsert;
+  /* Bulk load into an empty workspace: the email index is dropped, rows are
+   * inserted with ids chosen here, a repeated email updates its first row by
+   * id, and the unique index is rebuilt in one sort at the end. */
+  gboolean             bulk;
+  gint64               next_id;
+  gint64               ids[LEADS_PER_STATEMENT];
+  GHashTable          *bulk_ids;       /* email (in chunk) → id */
+  sqlite3_stmt        *update_by_id;
   sqlite3_stmt        *exists;     /* validate only */
   GHashTable          *seen;       /* validate only: emails seen in the file */
   guint64              ok_rows;
@@ -1158,6 +1166,101 @@ step_error (ImportRun   *run,
 
 /* Leads */
 
+static gint64 query_int64 (QualifyStore *store,
+                           const char   *sql,
+                           gint64        fallback);
+
+/* An empty workspace whose email index can be dropped (schema 3 and later):
+ * maintaining a unique index over random emails row by row costs more than the
+ * inserts themselves, while building it once at the end is one sort. */
+static gboolean
+bulk_possible (ImportRun *run)
+{
+  return query_int64 (run->self->store,
+                      "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'leads_email'"
+                      " AND NOT EXISTS (SELECT 1 FROM leads)", 0) == 1;
+}
+
+static gboolean
+prepare_bulk_leads (ImportRun  *run,
+                    GString    *sql,
+                    GString    *row,
+                    GError    **error)
+{
+  QualifyStore *store = run->self->store;
+  g_autoptr(GString) one = NULL;
+  g_autoptr(GString) many = NULL;
+  g_autoptr(GString) update = g_string_new ("UPDATE leads SET ");
+  g_autoptr(GString) bulk_row = NULL;
+  int limit;
+
+  /* "INSERT INTO leads (email, …, updated_at, id) VALUES (?, …, now, ?)" */
+  g_string_truncate (sql, sql->len - strlen (") VALUES "));
+  g_string_append (sql, ", id) VALUES ");
+  bulk_row = g_string_new_len (row->str, row->len - 1);
+  g_string_append (bulk_row, ", ?)");
+
+  /* A repeated email: the same values, numbered as in a row, update by id. */
+  for (guint f = 1; f < QUALIFY_N_FIELDS; f++)
+    {
+      const char *name = qualify_field_get_name (f);
+      int col = run->field_col[f];
+
+      if (col < 0)
+        continue;
+      g_string_append_printf (update, "%s = coalesce(?%d, %s), ", name, run->plan[col].param, name);
+    }
+  if (run->has_custom)
+    g_string_append_printf (update,
+                            "custom = CASE WHEN ?%d IS NULL THEN custom WHEN custom IS NULL THEN ?%d "
+                            "ELSE json_patch(custom, ?%d) END, ",
+                            run->custom_param, run->custom_param, run->custom_param);
+  g_string_append_printf (update, "updated_at = %" G_GINT64_FORMAT " WHERE id = ?%d",
+                          run->now, run->n_params + 1);
+
+  limit = sqlite3_limit (run->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+  run->rows_per_statement = CLAMP (limit / (run->n_params + 1), 1, LEADS_PER_STATEMENT);
+  run->values = g_new0 (LeadValue, (gsize) run->rows_per_statement * run->n_params);
+
+  one = g_string_new (sql->str);
+  g_string_append (one, bulk_row->str);
+  many = g_string_new (sql->str);
+  for (guint i = 0; i < run->rows_per_statement; i++)
+    {
+      if (i > 0)
+        g_string_append (many, ", ");
+      g_string_append (many, bulk_row->str);
+    }
+
+  if (!_qualify_store_exec (store, "DROP INDEX leads_email", error) ||
+      !(run->upsert = _qualify_store_prepare (store, one->str, error)) ||
+      !(run->update_by_id = _qualify_store_prepare (store, update->str, error)))
+    return FALSE;
+  if (run->rows_per_statement > 1 &&
+      !(run->upsert_many = _qualify_store_prepare (store, many->str, error)))
+    return FALSE;
+
+  run->bulk = TRUE;
+  run->next_id = 1;
+  if (run->chunk == NULL)
+    run->chunk = g_string_chunk_new (HASH_CHUNK);
+  run->bulk_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_debug ("%s: empty workspace, bulk load", run->self->display_name);
+  return TRUE;
+}
+
+/* After a bulk load: the unique email index, built in one sort. */
+static gboolean
+finish_bulk_leads (ImportRun  *run,
+                   GError    **error)
+{
+  if (!run->bulk)
+    return TRUE;
+  /* The sorter may use a helper thread: the reader has finished by now. */
+  _qualify_store_exec (run->self->store, "PRAGMA threads = 2", NULL);
+  return _qualify_store_exec (run->self->store, "CREATE UNIQUE INDEX leads_email ON leads(email)", error);
+}
+
 static gboolean
 prepare_leads (ImportRun  *run,
                GError    **error)
@@ -1203,6 +1306,9 @@ prepare_leads (ImportRun  *run,
   g_string_append (sql, ", updated_at) VALUES ");
   g_string_append_printf (row, ", %" G_GINT64_FORMAT ")", run->now);
   g_string_append_printf (update, "updated_at = excluded.updated_at");
+
+  if (bulk_possible (run))
+    return prepare_bulk_leads (run, sql, row, error);
 
   limit = sqlite3_limit (run->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
   run->rows_per_statement = CLAMP (limit / MAX (run->n_params, 1), 1, LEADS_PER_STATEMENT);
@@ -1269,7 +1375,33 @@ flush_leads (ImportRun  *run,
   if (n == 0)
     return TRUE;
 
-  if (n == run->rows_per_statement && run->upsert_many != NULL)
+  if (run->bulk)
+    {
+      int stride = run->n_params + 1;
+
+      if (n == run->rows_per_statement && run->upsert_many != NULL)
+        {
+          for (guint r = 0; r < n; r++)
+            {
+              bind_lead_values (run->upsert_many, r * stride, run->values + r * run->n_params,
+                                run->n_params);
+              sqlite3_bind_int64 (run->upsert_many, r * stride + stride, run->ids[r]);
+            }
+          rc = sqlite3_step (run->upsert_many);
+          sqlite3_reset (run->upsert_many);
+        }
+      else
+        {
+          for (guint r = 0; r < n && rc == SQLITE_DONE; r++)
+            {
+              bind_lead_values (run->upsert, 0, run->values + r * run->n_params, run->n_params);
+              sqlite3_bind_int64 (run->upsert, stride, run->ids[r]);
+              rc = sqlite3_step (run->upsert);
+              sqlite3_reset (run->upsert);
+            }
+        }
+    }
+  else if (n == run->rows_per_statement && run->upsert_many != NULL)
     {
       for (guint r = 0; r < n; r++)
         bind_lead_values (run->upsert_many, r * run->n_params, run->values + r * run->n_params,
@@ -1446,6 +1578,29 @@ lead_row (ImportRun  *run,
     {
       g_string_append_c (custom, '}');
       set_text (&row[run->custom_param - 1], custom->str, custom->len);
+    }
+
+  if (run->bulk)
+    {
+      gpointer id;
+
+      if (g_hash_table_lookup_extended (run->bulk_ids, *email, NULL, &id))
+        {
+          /* Seen earlier in this file: write what is pending, then merge this
+           * row into the first one, as the upsert would. */
+          if (!flush_leads (run, error))
+            return ROW_ERROR;
+          bind_lead_values (run->update_by_id, 0, row, run->n_params);
+          sqlite3_bind_int64 (run->update_by_id, run->n_params + 1, (gint64) GPOINTER_TO_SIZE (id));
+          rc = sqlite3_step (run->update_by_id);
+          sqlite3_reset (run->update_by_id);
+          if (rc != SQLITE_DONE)
+            return step_error (run, rc, _("Could not save leads"), error);
+          return ROW_OK;
+        }
+      run->ids[slot] = run->next_id++;
+      g_hash_table_insert (run->bulk_ids, g_string_chunk_insert (run->chunk, *email),
+                           GSIZE_TO_POINTER ((gsize) run->ids[slot]));
     }
 
   run->n_pending++;
@@ -1880,6 +2035,8 @@ import_run_clear (ImportRun *run)
   if (run->detail_buf)
     g_string_free (run->detail_buf, TRUE);
   g_clear_pointer (&run->upsert, sqlite3_finalize);
+  g_clear_pointer (&run->update_by_id, sqlite3_finalize);
+  g_clear_pointer (&run->bulk_ids, g_hash_table_unref);
   g_clear_pointer (&run->exists, sqlite3_finalize);
   g_clear_pointer (&run->seen, g_hash_table_unref);
   g_clear_pointer (&run->lead_ids, g_hash_table_unref);
@@ -2392,6 +2549,8 @@ do_run (QualifyImporter        *self,
            run->stats->rows, (g_get_monotonic_time () - started) / 1e6);
 
   if (self->kind == QUALIFY_IMPORT_EVENTS && !flush_events (run, error))
+    goto failed;
+  if (self->kind == QUALIFY_IMPORT_LEADS && !finish_bulk_leads (run, error))
     goto failed;
 
   if (self->kind == QUALIFY_IMPORT_LEADS)

@@ -231,9 +231,16 @@ migrate (QualifyStore  *self,
   int version;
   int rc;
 
+  /* Some steps rebuild a table (SQLite's recipe for schema changes ALTER
+   * TABLE cannot make): that needs foreign keys off, or dropping the old table
+   * would cascade. They are checked before the commit instead. The pragma is a
+   * no-op inside a transaction, so it is set first. */
+  if (!_qualify_store_exec (self, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+
   /* Take the write lock first so two processes never migrate at once. */
   if (!_qualify_store_exec (self, "BEGIN IMMEDIATE", error))
-    return FALSE;
+    goto failed;
 
   if (!(stmt = _qualify_store_prepare (self, "PRAGMA user_version", error)))
     goto failed;
@@ -279,11 +286,29 @@ migrate (QualifyStore  *self,
         goto failed;
     }
 
-  return _qualify_store_exec (self, "COMMIT", error);
+  if (version < QUALIFY_STORE_SCHEMA_VERSION)
+    {
+      if (!(stmt = _qualify_store_prepare (self, "PRAGMA foreign_key_check", error)))
+        goto failed;
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_FAILED,
+                       _("“%s” could not be upgraded: table “%s” refers to missing rows; "
+                         "the file was not changed."),
+                       self->path, (const char *) sqlite3_column_text (stmt, 0));
+          goto failed;
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+
+  if (!_qualify_store_exec (self, "COMMIT", error))
+    goto failed;
+  return _qualify_store_exec (self, "PRAGMA foreign_keys = ON", error);
 
 failed:
   g_clear_pointer (&stmt, sqlite3_finalize);
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_exec (self->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   return FALSE;
 }
 
