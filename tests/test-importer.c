@@ -783,6 +783,37 @@ test_importer_upsert_bulk (void)
                                                "WHERE email = 'p1@dup.example'");
     g_assert_cmpstr (tier, ==, "T1");   /* row 501 had an empty tier */
   }
+
+  /* The workspace was empty: the bulk path dropped the email index and built
+   * it again at the end, and it still refuses a duplicate. */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                     " AND name = 'leads_email' AND sql LIKE '%UNIQUE%'"), ==, 1);
+  g_assert_cmpint (sqlite3_exec (_qualify_store_get_db (store),
+                                 "INSERT INTO leads (email) VALUES ('p3@dup.example')", NULL, NULL, NULL),
+                   ==, SQLITE_CONSTRAINT_UNIQUE);
+  g_assert_cmpint (query_int (store, "SELECT max(id) FROM leads"), ==, 500);
+}
+
+/* Cancelling a bulk load into an empty workspace leaves it empty, with its index. */
+static void
+test_importer_cancel_bulk (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = generate_leads (dir, 50000);
+  g_autoptr(QualifyImporter) importer = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ProgressData data = { cancellable, 0, 0 };
+  QualifyImportStats stats;
+
+  importer = qualify_importer_new (store, QUALIFY_IMPORT_LEADS, path);
+  g_assert_true (qualify_importer_prepare (importer, 0, &error));
+  g_assert_false (qualify_importer_run (importer, cancellable, cancel_progress_cb, &data, &stats, &error));
+  g_assert_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_CANCELLED);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
+  g_assert_false (_qualify_store_in_transaction (store));
 }
 
 static void
@@ -1043,6 +1074,7 @@ main (int   argc,
   g_test_add_func ("/importer/events-missing-column", test_importer_events_missing_column);
   g_test_add_func ("/importer/upsert-bulk", test_importer_upsert_bulk);
   g_test_add_func ("/importer/cancel-rolls-back", test_importer_cancel_rolls_back);
+  g_test_add_func ("/importer/cancel-bulk", test_importer_cancel_bulk);
   g_test_add_func ("/importer/cancelled-before", test_importer_interrupt_from_thread);
   g_test_add_func ("/importer/events-bulk", test_importer_events_bulk);
   g_test_add_func ("/importer/encoding-error", test_importer_encoding_error_rolls_back);

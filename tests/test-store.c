@@ -298,6 +298,53 @@ test_store_disk_full (void)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM score_runs"), ==, 1);
 }
 
+/* A workspace written by the first release (schema 1) opens, is upgraded in
+ * place, and keeps every lead, event, result and history row with its id. */
+static void
+test_store_migrate_v1 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "workspace-v1.qualify", NULL);
+  g_autofree char *path = temp_workspace ("old.qualify");
+  g_autofree char *contents = NULL;
+  g_autofree char *email = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  gsize len;
+  int rc;
+
+  g_assert_true (g_file_get_contents (fixture, &contents, &len, &error));
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+
+  store = qualify_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 40);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 200);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM results"), ==, 40);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM status_history"), ==, 40);
+  /* every event still points at its lead, through the rebuilt table */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events_view"), ==, 200);
+  g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
+
+  /* the email key is a named unique index now, and still enforced */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
+  email = query_text (store, "SELECT email FROM leads WHERE id = 7");
+  {
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO leads (email) VALUES ('%s')", email);
+    rc = sqlite3_exec (_qualify_store_get_db (store), sql, NULL, NULL, NULL);
+    g_assert_cmpint (rc, ==, SQLITE_CONSTRAINT_UNIQUE);
+  }
+
+  /* deleting a lead still cascades to its events (foreign key) and its
+   * results and history (trigger) */
+  g_assert_cmpint (sqlite3_exec (_qualify_store_get_db (store), "DELETE FROM leads WHERE id = 7",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events WHERE lead_id = 7"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM results WHERE lead_id = 7"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM status_history WHERE lead_id = 7"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 39);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -307,6 +354,7 @@ main (int   argc,
   g_test_add_func ("/store/create", test_store_create);
   g_test_add_func ("/store/reopen-keeps-data", test_store_reopen_keeps_data);
   g_test_add_func ("/store/too-new", test_store_too_new);
+  g_test_add_func ("/store/migrate-v1", test_store_migrate_v1);
   g_test_add_func ("/store/not-a-workspace", test_store_not_a_workspace);
   g_test_add_func ("/store/models", test_store_models);
   g_test_add_func ("/store/rollback", test_store_rollback);

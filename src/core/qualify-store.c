@@ -95,6 +95,35 @@ static const char * const migrations[QUALIFY_STORE_SCHEMA_VERSION] = {
   "  lead INTEGER, mql INTEGER, sql INTEGER, disqualified INTEGER"
   ");"
   "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);",
+
+  /* 1 → 2: the email key becomes a named unique index instead of a column
+   * constraint, so an import into an empty workspace can drop it and build it
+   * in one sort at the end. SQLite cannot drop a constraint: the table is
+   * rebuilt (foreign keys are off during migrations; ids are kept). */
+  "CREATE TABLE leads_v2 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  email TEXT NOT NULL,"
+  "  first_name TEXT, last_name TEXT, title TEXT, company TEXT, domain TEXT,"
+  "  industry TEXT, employees REAL, annual_revenue REAL, country TEXT, region TEXT,"
+  "  city TEXT, phone TEXT, lead_source TEXT, technologies TEXT, owner TEXT,"
+  "  created_at INTEGER,"
+  "  custom TEXT,"
+  "  updated_at INTEGER NOT NULL DEFAULT (unixepoch())"
+  ");"
+  "INSERT INTO leads_v2 SELECT * FROM leads;"
+  "DROP VIEW events_view;"
+  "DROP TABLE leads;"
+  "ALTER TABLE leads_v2 RENAME TO leads;"
+  "CREATE UNIQUE INDEX leads_email ON leads(email);"
+  "CREATE TRIGGER leads_delete AFTER DELETE ON leads BEGIN"
+  "  DELETE FROM results WHERE lead_id = old.id;"
+  "  DELETE FROM status_history WHERE lead_id = old.id;"
+  "END;"
+  "CREATE VIEW events_view AS"
+  "  SELECT e.id, l.email, t.name AS type, d.value AS detail,"
+  "         datetime(e.occurred_at, 'unixepoch') AS occurred_at, e.source"
+  "  FROM events e JOIN leads l ON l.id = e.lead_id JOIN event_types t ON t.id = e.type_id"
+  "  LEFT JOIN event_details d ON d.id = e.detail_id;",
 };
 
 static const char * const lead_columns =
