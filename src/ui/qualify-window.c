@@ -30,6 +30,18 @@
 #else
 # define HAVE_IMPORT_DIALOG 0
 #endif
+#if __has_include("qualify-model-page.h")
+# include "qualify-model-page.h"
+# define HAVE_MODEL_PAGE 1
+#else
+# define HAVE_MODEL_PAGE 0
+#endif
+#if __has_include("qualify-handoff-page.h")
+# include "qualify-handoff-page.h"
+# define HAVE_HANDOFF_PAGE 1
+#else
+# define HAVE_HANDOFF_PAGE 0
+#endif
 #if __has_include("qualify-export-dialog.h")
 # include "qualify-export-dialog.h"
 # define HAVE_EXPORT_DIALOG 1
@@ -59,6 +71,10 @@ struct _QualifyWindow
   AdwStatusPage        *error_page;
   QualifyLeadList      *lead_list;
   QualifyLeadPage      *lead_page;
+  AdwBin               *model_bin;
+  AdwBin               *handoff_bin;
+  GtkWidget            *model_page;     /* NULL until the page exists */
+  GtkWidget            *handoff_page;
 
   char                 *path;
   GCancellable         *cancellable;    /* loading the workspace / making the demo */
@@ -252,9 +268,25 @@ table_loaded_cb (GObject      *source,
   show_table (self, table);
 }
 
+/* The Model and Hand-off pages read the workspace themselves, each on its own
+ * connection; they are told when it changes. */
+static void
+update_pages (QualifyWindow *self)
+{
+#if HAVE_MODEL_PAGE
+  if (self->model_page != NULL)
+    qualify_model_page_set_workspace (QUALIFY_MODEL_PAGE (self->model_page), self->path);
+#endif
+#if HAVE_HANDOFF_PAGE
+  if (self->handoff_page != NULL)
+    qualify_handoff_page_set_workspace (QUALIFY_HANDOFF_PAGE (self->handoff_page), self->path);
+#endif
+}
+
 static void
 reload (QualifyWindow *self)
 {
+  update_pages (self);
   cancel_loading (self);
   self->cancellable = g_cancellable_new ();
   self->full_loaded = FALSE;
@@ -809,6 +841,8 @@ qualify_window_class_init (QualifyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QualifyWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, QualifyWindow, lead_list);
   gtk_widget_class_bind_template_child (widget_class, QualifyWindow, lead_page);
+  gtk_widget_class_bind_template_child (widget_class, QualifyWindow, model_bin);
+  gtk_widget_class_bind_template_child (widget_class, QualifyWindow, handoff_bin);
   gtk_widget_class_bind_template_callback (widget_class, lead_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, loading_cancel_cb);
 
@@ -835,10 +869,42 @@ qualify_window_class_init (QualifyWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.go-back", NULL);
 }
 
+static void G_GNUC_UNUSED
+page_open_lead_cb (QualifyWindow *self,
+                   gint64         lead_id)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "leads");
+  qualify_window_show_lead (self, lead_id);
+}
+
+/* A new model version was applied and the workspace rescored. */
+static void G_GNUC_UNUSED
+model_applied_cb (QualifyWindow *self,
+                  gint64         version)
+{
+  if (self->path != NULL)
+    reload (self);
+}
+
 static void
 qualify_window_init (QualifyWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+#if HAVE_MODEL_PAGE
+  self->model_page = qualify_model_page_new ();
+  adw_bin_set_child (self->model_bin, self->model_page);
+  g_signal_connect_object (self->model_page, "open-lead", G_CALLBACK (page_open_lead_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model_page, "applied", G_CALLBACK (model_applied_cb), self,
+                           G_CONNECT_SWAPPED);
+#endif
+#if HAVE_HANDOFF_PAGE
+  self->handoff_page = qualify_handoff_page_new ();
+  adw_bin_set_child (self->handoff_bin, self->handoff_page);
+  g_signal_connect_object (self->handoff_page, "open-lead", G_CALLBACK (page_open_lead_cb), self,
+                           G_CONNECT_SWAPPED);
+#endif
 
   self->first_frame_ms = -1;
   self->full_load_ms = -1;
