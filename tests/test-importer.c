@@ -742,6 +742,48 @@ test_importer_cancel_rolls_back (void)
                    ==, 4999);
 }
 
+/* The same events export imported twice would double-count every event: the
+ * second run is refused at the end, after the hash is known, and writes nothing. */
+static void
+test_importer_events_twice (void)
+{
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autofree char *crm = fixture ("import-crm.csv");
+  g_autofree char *path = fixture ("import-events.csv");
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *copy = g_build_filename (dir, "renamed-export.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(QualifyImporter) leads = NULL;
+  g_autoptr(QualifyImporter) events = NULL;
+  g_autoptr(QualifyImporter) again = NULL;
+  g_autoptr(GError) error = NULL;
+  QualifyImportStats stats;
+  gsize len;
+
+  leads = import_file (store, QUALIFY_IMPORT_LEADS, crm, NULL, &stats);
+  events = import_file (store, QUALIFY_IMPORT_EVENTS, path, NULL, &stats);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 5);
+
+  /* the same bytes under another name are still the same export */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  again = qualify_importer_new (store, QUALIFY_IMPORT_EVENTS, copy);
+  g_assert_true (qualify_importer_prepare (again, 0, &error));
+  g_assert_false (qualify_importer_run (again, NULL, NULL, NULL, &stats, &error));
+  g_assert_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_ALREADY_IMPORTED);
+  g_assert_nonnull (strstr (error->message, "renamed-export.csv: this file was already imported"));
+  g_assert_nonnull (strstr (error->message, "import-events.csv"));
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 5);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 2);
+  g_assert_false (_qualify_store_in_transaction (store));
+
+  /* leads are upserted: importing the same leads file again is fine */
+  g_clear_object (&leads);
+  leads = import_file (store, QUALIFY_IMPORT_LEADS, crm, NULL, &stats);
+  g_assert_cmpuint (stats.created, ==, 0);
+  g_assert_cmpuint (stats.updated, >, 0);
+}
+
 /* Enough rows for the multi-row statements, with duplicates inside one statement. */
 static void
 test_importer_upsert_bulk (void)
@@ -1071,6 +1113,7 @@ main (int   argc,
   g_test_add_func ("/importer/no-email", test_importer_no_email);
   g_test_add_func ("/importer/mapping-overrides", test_importer_mapping_overrides);
   g_test_add_func ("/importer/events", test_importer_events);
+  g_test_add_func ("/importer/events-twice", test_importer_events_twice);
   g_test_add_func ("/importer/events-missing-column", test_importer_events_missing_column);
   g_test_add_func ("/importer/upsert-bulk", test_importer_upsert_bulk);
   g_test_add_func ("/importer/cancel-rolls-back", test_importer_cancel_rolls_back);

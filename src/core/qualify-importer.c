@@ -2481,6 +2481,41 @@ exec_printf (QualifyStore  *store,
 }
 
 static gboolean
+check_not_imported_before (QualifyImporter  *self,
+                           ImportRun        *run,
+                           const char       *sha256,
+                           GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!(stmt = _qualify_store_prepare (self->store,
+                                       "SELECT file, finished_at, created FROM import_runs"
+                                       " WHERE kind = 'events' AND sha256 = ? AND finished_at IS NOT NULL"
+                                       " AND id <> ? ORDER BY id DESC LIMIT 1",
+                                       error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, run->import_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (sqlite3_column_int64 (stmt, 1));
+      g_autofree char *date = when ? g_date_time_format (when, "%x %X") : g_strdup ("?");
+      g_autofree char *count = qualify_format_count ((guint64) sqlite3_column_int64 (stmt, 2));
+
+      g_set_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_ALREADY_IMPORTED,
+                   _("%s: this file was already imported on %s (as “%s”, %s events); importing it "
+                     "again would count every event twice. Nothing was written."),
+                   self->display_name, date, (const char *) sqlite3_column_text (stmt, 0), count);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return _qualify_store_set_error (self->store, rc, _("Could not read the import history"), error);
+  return TRUE;
+}
+
+static gboolean
 do_run (QualifyImporter        *self,
         ImportRun              *run,
         GCancellable           *cancellable,
@@ -2569,6 +2604,12 @@ do_run (QualifyImporter        *self,
   run->stats->import_id = run->import_id;
 
   g_thread_join (g_steal_pointer (&hasher));
+
+  /* Events are appended, not merged: the same export imported twice would
+   * count every event twice. Leads are upserted, so a repeat is harmless. */
+  if (self->kind == QUALIFY_IMPORT_EVENTS && job.hex != NULL &&
+      !check_not_imported_before (self, run, job.hex, error))
+    goto failed;
 
   if (!(stmt = _qualify_store_prepare (store,
                                        "UPDATE import_runs SET sha256 = ?, finished_at = ?, rows = ?, "

@@ -19,6 +19,7 @@ typedef enum
   QUALIFY_IMPORT_ERROR_BAD_MAPPING,      /* --map names an unknown header or field */
   QUALIFY_IMPORT_ERROR_MISSING_COLUMN,   /* events: no type / occurred_at column */
   QUALIFY_IMPORT_ERROR_CANCELLED,        /* nothing was written */
+  QUALIFY_IMPORT_ERROR_ALREADY_IMPORTED, /* events: this very file was imported before */
 } QualifyImportError;
 
 typedef enum

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include "qualify-parse.h"
@@ -760,4 +761,24 @@ qualify_normalize_domain (GString    *out,
     }
   while (out->len > 0 && out->str[out->len - 1] == '.')
     g_string_truncate (out, out->len - 1);
+}
+
+/* 12403 → "12,403" with the locale's thousands separator. */
+char *
+qualify_format_count (guint64 n)
+{
+  const struct lconv *lc = localeconv ();
+  const char *sep = lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0' ? lc->thousands_sep : ",";
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (out, sep);
+      g_string_append_c (out, digits[i]);
+    }
+
+  return g_string_free (out, FALSE);
 }

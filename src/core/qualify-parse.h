@@ -26,6 +26,7 @@ gboolean  qualify_parse_timestamp  (const char  *text,
 
 /* Formats unix seconds as "2026-03-01T10:00:00Z". */
 char     *qualify_format_timestamp (gint64       unix_seconds);
+char     *qualify_format_count     (guint64      n);
 
 /* Trims and lower-cases; returns NULL when the result is not a plausible email
  * (exactly one '@', non-empty local part and a domain with a dot, no spaces). */

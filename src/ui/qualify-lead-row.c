@@ -217,21 +217,3 @@ qualify_format_date_time (gint64 unix_time)
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
-char *
-qualify_format_count (guint64 n)
-{
-  const struct lconv *lc = localeconv ();
-  const char *sep = lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0' ? lc->thousands_sep : ",";
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append (out, sep);
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}

@@ -11,6 +11,8 @@
 
 #include "qualify-lead-table.h"
 
+#include "qualify-parse.h"
+
 G_BEGIN_DECLS
 
 /* One row of the lead list: a light handle on a row of a QualifyLeadTable,
@@ -47,6 +49,5 @@ const char        *qualify_status_display_label (QualifyStatus     status);
 char              *qualify_format_date          (gint64            unix_time);
 char              *qualify_format_date_time     (gint64            unix_time);
 /* 12403 → "12,403" (the locale's grouping; "," where the locale has none). */
-char              *qualify_format_count         (guint64           n);
 
 G_END_DECLS
