@@ -614,6 +614,8 @@ test_benchmark (void)
   g_printerr ("first frame with rows after open: %.0f ms\n", qualify_window_get_first_frame_ms (win));
   g_printerr ("whole list loaded after open: %.0f ms\n", qualify_window_get_full_load_ms (win));
   settle (300);
+  g_printerr ("RSS after loading: %ld MB (peak so far %ld MB)\n", status_kb ("VmRSS:") / 1024,
+              status_kb ("VmHWM:") / 1024);
 
   for (guint i = 0; i < 3; i++)
     {

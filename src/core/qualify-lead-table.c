@@ -273,9 +273,13 @@ load_leads (QualifyLeadTable  *self,
 
   cap = MAX (cap, 16);
   grow (self, cap);
-  arena.cap = (gsize) cap * 64;
+  /* Generous: these are large enough for malloc to map them, and untouched
+   * pages cost no memory, while growing by doubling would briefly hold the old
+   * and the new copy (demo data needs ~86 and ~69 bytes per lead). The final
+   * realloc gives back the unused tail. */
+  arena.cap = (gsize) cap * 160;
   arena.data = g_malloc (arena.cap);
-  search.cap = (gsize) cap * 48;
+  search.cap = (gsize) cap * 128;
   search.data = g_malloc (search.cap);
   if (self->preview)
     self->last_activity = g_new0 (guint32, cap);
