@@ -400,6 +400,14 @@ typedef struct
   GCancellable *cancellable;
 } ActivityScan;
 
+/* A scan reads each page once: a big page cache would only add to the peak
+ * memory of loading (two scanning connections × 64 MB). */
+static void
+set_scan_cache (QualifyStore *store)
+{
+  _qualify_store_exec (store, "PRAGMA cache_size = -2048", NULL);
+}
+
 /* Runs in its own thread with its own connection, while the leads are read.
  * A sequential scan of the table is much faster than max() per lead through the
  * index (which reads every event row at random). */
@@ -414,6 +422,7 @@ activity_scan_thread (gpointer data)
 
   if (!(store = qualify_store_open (scan->path, &scan->error)))
     return NULL;
+  set_scan_cache (store);
   if (!(stmt = _qualify_store_prepare (store, "SELECT lead_id, occurred_at FROM events",
                                        &scan->error)))
     return NULL;
@@ -958,7 +967,9 @@ load_thread (GTask        *task,
   g_autoptr(QualifyLeadTable) table = NULL;
   GError *error = NULL;
 
-  if (!(store = qualify_store_open (data->path, &error)) ||
+  if ((store = qualify_store_open (data->path, &error)) != NULL)
+    set_scan_cache (store);
+  if (store == NULL ||
       !(table = data->preview_limit > 0
                 ? qualify_lead_table_load_preview (store, data->preview_limit, &error)
                 : qualify_lead_table_load (store, cancellable, &error)))
