@@ -234,6 +234,7 @@ test_import_leads (Fixture       *fixture,
   g_assert_cmpuint (_qualify_import_dialog_get_n_preview_rows (dialog), ==, 10);
 
   g_assert_cmpuint (_qualify_import_dialog_get_n_columns (dialog), ==, 7);
+  g_assert_null (strstr (_qualify_import_dialog_get_columns_description (dialog), "saved"));
   assert_column (dialog, 0, "Email Address", QUALIFY_TARGET_FIELD, "email", TRUE);
   assert_column (dialog, 1, "First Name", QUALIFY_TARGET_FIELD, "first_name", TRUE);
   assert_column (dialog, 2, "Last Name", QUALIFY_TARGET_FIELD, "last_name", TRUE);
@@ -301,6 +302,14 @@ test_import_leads (Fixture       *fixture,
   g_assert_nonnull (strstr (problems, "Grace"));
   g_assert_null (strstr (problems, "ana.garcia"));
 
+  close_dialog (dialog);
+
+  /* A file with the same columns: the mapping saved by this import is offered
+   * again, and the dialog says so. */
+  dialog = open_import_dialog (fixture, QUALIFY_IMPORT_LEADS, "dialogs-leads.csv");
+  g_assert_nonnull (strstr (_qualify_import_dialog_get_columns_description (dialog),
+                            "Using the mapping saved"));
+  assert_column (dialog, 0, "Email Address", QUALIFY_TARGET_FIELD, "email", TRUE);
   close_dialog (dialog);
 }
 

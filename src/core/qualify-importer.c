@@ -827,6 +827,7 @@ resolve_mappings (QualifyImporter  *self,
           if (kind != QUALIFY_TARGET_IGNORE && target_taken (mappings, kind, target))
             continue;
           g_ptr_array_index (mappings, i) = column_mapping_new (self->headers[i], kind, target, TRUE);
+          ((QualifyColumnMapping *) g_ptr_array_index (mappings, i))->saved = TRUE;
         }
     }
 

@@ -43,6 +43,8 @@ typedef struct
   QualifyTargetKind  kind;
   char              *target;   /* field name, custom field name, or event column */
   gboolean           automatic;/* chosen by auto-mapping, not by the user */
+  gboolean           saved;    /* automatic, from the mapping saved by an earlier
+                                  import of a file with the same headers */
 } QualifyColumnMapping;
 
 typedef struct

@@ -28,6 +28,8 @@ gboolean    _qualify_import_dialog_select_encoding  (QualifyImportDialog *self,
 gboolean    _qualify_import_dialog_select_delimiter (QualifyImportDialog *self,
                                                      char                 delimiter);
 guint       _qualify_import_dialog_get_n_columns    (QualifyImportDialog *self);
+/* The description above the column rows (says when a saved mapping is used). */
+const char *_qualify_import_dialog_get_columns_description (QualifyImportDialog *self);
 /* Returns the header of @column; @target is NULL for ignore and custom. */
 const char *_qualify_import_dialog_get_column       (QualifyImportDialog *self,
                                                      guint                column,

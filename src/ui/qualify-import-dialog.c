@@ -47,6 +47,7 @@ typedef struct
   guint              choice;       /* index into self->choices */
   char              *custom_name;  /* for custom: the name the core chose */
   gboolean           automatic;
+  gboolean           saved;      /* automatic, from the mapping saved for these headers */
   AdwComboRow       *row;
 } Column;
 
@@ -764,7 +765,13 @@ update_column_subtitle (QualifyImportDialog *self,
   if (column->automatic && choice->kind != QUALIFY_TARGET_IGNORE &&
       choice->kind != QUALIFY_TARGET_CUSTOM)
     {
-      if (samples != NULL)
+      if (column->saved && samples != NULL)
+        /* Translators: %s are example values from a column of the file; "Saved"
+         * means the choice comes from an earlier import of a file with the same columns */
+        subtitle = g_strdup_printf (_("Saved · e.g. %s"), samples);
+      else if (column->saved)
+        subtitle = g_strdup (_("Saved · empty in the first rows"));
+      else if (samples != NULL)
         /* Translators: %s are example values from a column of the file */
         subtitle = g_strdup_printf (_("Detected · e.g. %s"), samples);
       else
@@ -802,6 +809,7 @@ column_selected_cb (AdwComboRow         *row,
 
   column->choice = selected;
   column->automatic = FALSE;
+  column->saved = FALSE;
   if (g_array_index (self->choices, Choice, selected).kind == QUALIFY_TARGET_CUSTOM &&
       column->custom_name == NULL)
     column->custom_name = g_strdup (column->header);
@@ -829,6 +837,7 @@ fill_columns (QualifyImportDialog *self,
               GPtrArray           *preview)
 {
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  gboolean any_saved = FALSE;
 
   clear_columns (self);
 
@@ -846,6 +855,8 @@ fill_columns (QualifyImportDialog *self,
       column->header = g_strdup (mapping->header);
       column->choice = find_choice (self, mapping->kind, mapping->target);
       column->automatic = mapping->automatic;
+      column->saved = mapping->saved;
+      any_saved |= mapping->saved;
       if (mapping->kind == QUALIFY_TARGET_CUSTOM)
         column->custom_name = g_strdup (mapping->target ? mapping->target : mapping->header);
 
@@ -855,6 +866,7 @@ fill_columns (QualifyImportDialog *self,
         {
           column->choice = GPOINTER_TO_UINT (override) - 1;
           column->automatic = FALSE;
+          column->saved = FALSE;
           if (column->custom_name == NULL)
             column->custom_name = g_strdup (mapping->header);
         }
@@ -875,6 +887,13 @@ fill_columns (QualifyImportDialog *self,
       adw_preferences_group_add (self->columns_group, GTK_WIDGET (column->row));
       g_ptr_array_add (self->columns, column);
     }
+
+  adw_preferences_group_set_description (self->columns_group,
+                                         any_saved
+                                         ? _("Using the mapping saved when a file with these columns was "
+                                             "last imported (marked “Saved”). Change any column as needed.")
+                                         : _("Choose where each column of the file goes. Columns Qualify "
+                                             "recognised are marked “Detected”."));
 }
 
 static void
@@ -1827,6 +1846,13 @@ _qualify_import_dialog_get_n_columns (QualifyImportDialog *self)
 {
   g_return_val_if_fail (QUALIFY_IS_IMPORT_DIALOG (self), 0);
   return self->columns->len;
+}
+
+const char *
+_qualify_import_dialog_get_columns_description (QualifyImportDialog *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_IMPORT_DIALOG (self), NULL);
+  return adw_preferences_group_get_description (self->columns_group);
 }
 
 const char *
