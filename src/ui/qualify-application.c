@@ -230,7 +230,19 @@ qualify_application_handle_local_options (GApplication *app,
     }
 
   if (g_variant_dict_contains (options, "demo"))
-    self->demo = TRUE;
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Qualify is already running: ask that instance to show the demo. */
+      if (g_application_register (app, NULL, &error) && g_application_get_is_remote (app))
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (app), "open-demo", NULL);
+          return 0;
+        }
+      if (error != NULL)
+        g_warning ("Could not register the application: %s", error->message);
+      self->demo = TRUE;
+    }
 
   return -1;
 }
