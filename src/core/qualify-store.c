@@ -123,7 +123,42 @@ static const char * const migrations[QUALIFY_STORE_SCHEMA_VERSION] = {
   "  SELECT e.id, l.email, t.name AS type, d.value AS detail,"
   "         datetime(e.occurred_at, 'unixepoch') AS occurred_at, e.source"
   "  FROM events e JOIN leads l ON l.id = e.lead_id JOIN event_types t ON t.id = e.type_id"
-  "  LEFT JOIN event_details d ON d.id = e.detail_id;",
+  "  LEFT JOIN event_details d ON d.id = e.detail_id;"
+  /* CRM hand-off: endpoints and the transactional outbox. Secrets are not
+   * here: they live in the user's keyring. */
+  "CREATE TABLE endpoints ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  url TEXT NOT NULL,"
+  "  format TEXT NOT NULL,"
+  "  transitions TEXT NOT NULL DEFAULT 'mql,sql',"
+  "  enabled INTEGER NOT NULL DEFAULT 1,"
+  "  auto_push INTEGER NOT NULL DEFAULT 1,"
+  "  mapping TEXT,"
+  "  options TEXT,"
+  "  state TEXT NOT NULL DEFAULT 'active',"
+  "  state_reason TEXT,"
+  "  failures INTEGER NOT NULL DEFAULT 0,"
+  "  retry_at INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL DEFAULT (unixepoch())"
+  ");"
+  "CREATE TABLE outbox ("
+  "  id INTEGER PRIMARY KEY,"
+  "  endpoint_id INTEGER NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+  "  lead_id INTEGER NOT NULL,"
+  "  history_id INTEGER,"
+  "  from_status TEXT, to_status TEXT NOT NULL, occurred_at INTEGER NOT NULL,"
+  "  model_version INTEGER,"
+  "  state TEXT NOT NULL DEFAULT 'pending',"
+  "  body TEXT,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_at INTEGER NOT NULL DEFAULT 0,"
+  "  last_status INTEGER, last_error TEXT, response TEXT,"
+  "  created_at INTEGER NOT NULL DEFAULT (unixepoch()),"
+  "  sent_at INTEGER, delivered_at INTEGER"
+  ");"
+  "CREATE INDEX outbox_due ON outbox(endpoint_id, state, next_at, id);"
+  "CREATE INDEX outbox_lead ON outbox(lead_id);",
 };
 
 static const char * const lead_columns =
