@@ -1,0 +1,617 @@
+/* test-delivery.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A real SoupServer on 127.0.0.1 plays the CRM, in its own thread; the
+ * deliveries go through the real outbox in a real workspace file. Secrets go
+ * to libsecret's file backend (no daemon).
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <nettle/hmac.h>
+#include <string.h>
+
+#include "qualify-delivery.h"
+#include "qualify-demo.h"
+#include "qualify-endpoint.h"
+#include "qualify-outbox.h"
+#include "qualify-scorer.h"
+#include "qualify-secrets.h"
+#include "qualify-store-private.h"
+#include "qualify-webhook.h"
+
+typedef struct
+{
+  /* behaviour, set before a push */
+  guint        fail_first;        /* answer fail_status to the first N requests */
+  guint        fail_status;
+  const char  *retry_after;
+  guint        always_status;     /* 0 = 200 */
+  const char  *reject_email;      /* HubSpot: this email fails in a 207 */
+
+  /* what arrived (guarded by lock) */
+  GMutex       lock;
+  guint        requests;
+  GPtrArray   *ids;               /* webhook-id per request */
+  GPtrArray   *bodies;
+  GPtrArray   *auth;
+  GHashTable  *seen;              /* dedup by webhook-id */
+  gboolean     signatures_ok;
+  char        *secret;
+
+  /* the server thread */
+  GThread     *thread;
+  GMainLoop   *loop;
+  GMainContext *context;
+  SoupServer  *server;
+  guint16      port;
+  gboolean     tls;
+  GMutex       ready_lock;
+  GCond        ready;
+  gboolean     started;
+} Crm;
+
+static gboolean
+verify_independently (const char *secret,
+                      const char *id,
+                      const char *timestamp,
+                      const char *body,
+                      gsize       len,
+                      const char *header)
+{
+  g_autofree guchar *key = NULL;
+  g_autofree char *b64 = NULL;
+  g_autofree char *expected = NULL;
+  struct hmac_sha256_ctx ctx;
+  guint8 digest[SHA256_DIGEST_SIZE];
+  gsize key_len;
+
+  if (!secret || !id || !timestamp || !header)
+    return FALSE;
+  key = g_base64_decode (secret + strlen ("whsec_"), &key_len);
+  hmac_sha256_set_key (&ctx, key_len, key);
+  hmac_sha256_update (&ctx, strlen (id), (const guint8 *) id);
+  hmac_sha256_update (&ctx, 1, (const guint8 *) ".");
+  hmac_sha256_update (&ctx, strlen (timestamp), (const guint8 *) timestamp);
+  hmac_sha256_update (&ctx, 1, (const guint8 *) ".");
+  hmac_sha256_update (&ctx, len, (const guint8 *) body);
+  hmac_sha256_digest (&ctx, sizeof digest, digest);
+  b64 = g_base64_encode (digest, sizeof digest);
+  expected = g_strconcat ("v1,", b64, NULL);
+  return g_str_equal (expected, header);
+}
+
+static void
+crm_handler (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  Crm *crm = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  const char *id = soup_message_headers_get_one (headers, "webhook-id");
+  guint n;
+  guint status = 200;
+  g_autoptr(GString) reply = g_string_new ("{}");
+
+  g_mutex_lock (&crm->lock);
+  n = ++crm->requests;
+  g_ptr_array_add (crm->ids, g_strdup (id ? id : ""));
+  g_ptr_array_add (crm->bodies, g_strndup (data ? data : "", len));
+  g_ptr_array_add (crm->auth, g_strdup (soup_message_headers_get_one (headers, "Authorization")));
+  if (crm->secret != NULL &&
+      !verify_independently (crm->secret, id, soup_message_headers_get_one (headers, "webhook-timestamp"),
+                             data ? data : "", len, soup_message_headers_get_one (headers, "webhook-signature")))
+    crm->signatures_ok = FALSE;
+
+  if (n <= crm->fail_first)
+    status = crm->fail_status;
+  else if (crm->always_status != 0)
+    status = crm->always_status;
+  else if (id != NULL && *id)
+    g_hash_table_add (crm->seen, g_strdup (id));
+
+  if (status == 200 && crm->reject_email != NULL && data && strstr (data, crm->reject_email))
+    {
+      status = 207;
+      g_string_printf (reply, "{\"status\":\"COMPLETE\",\"numErrors\":1,\"errors\":[{\"status\":\"error\","
+                       "\"category\":\"VALIDATION_ERROR\",\"message\":\"Property values were not valid\","
+                       "\"context\":{\"ids\":[\"%s\"]}}],\"results\":[]}", crm->reject_email);
+    }
+  g_mutex_unlock (&crm->lock);
+
+  if (status == 429 && crm->retry_after)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                  crm->retry_after);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply->str, reply->len);
+}
+
+static gpointer
+crm_thread (gpointer data)
+{
+  Crm *crm = data;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (crm->context);
+  if (crm->tls)
+    {
+      g_autofree char *pem = g_test_build_filename (G_TEST_DIST, "fixtures", "self-signed.pem", NULL);
+      g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_file (pem, &error);
+
+      g_assert_no_error (error);
+      crm->server = soup_server_new ("tls-certificate", cert, NULL);
+      soup_server_listen_local (crm->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
+    }
+  else
+    {
+      crm->server = soup_server_new (NULL, NULL);
+      soup_server_listen_local (crm->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+    }
+  g_assert_no_error (error);
+  soup_server_add_handler (crm->server, NULL, crm_handler, crm, NULL);
+  uris = soup_server_get_uris (crm->server);
+  crm->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_mutex_lock (&crm->ready_lock);
+  crm->started = TRUE;
+  g_cond_signal (&crm->ready);
+  g_mutex_unlock (&crm->ready_lock);
+
+  g_main_loop_run (crm->loop);
+  soup_server_disconnect (crm->server);
+  g_clear_object (&crm->server);
+  g_main_context_pop_thread_default (crm->context);
+  return NULL;
+}
+
+static Crm *
+crm_start (gboolean tls)
+{
+  Crm *crm = g_new0 (Crm, 1);
+
+  g_mutex_init (&crm->lock);
+  g_mutex_init (&crm->ready_lock);
+  g_cond_init (&crm->ready);
+  crm->ids = g_ptr_array_new_with_free_func (g_free);
+  crm->bodies = g_ptr_array_new_with_free_func (g_free);
+  crm->auth = g_ptr_array_new_with_free_func (g_free);
+  crm->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  crm->signatures_ok = TRUE;
+  crm->tls = tls;
+  crm->context = g_main_context_new ();
+  crm->loop = g_main_loop_new (crm->context, FALSE);
+  crm->thread = g_thread_new ("crm", crm_thread, crm);
+  g_mutex_lock (&crm->ready_lock);
+  while (!crm->started)
+    g_cond_wait (&crm->ready, &crm->ready_lock);
+  g_mutex_unlock (&crm->ready_lock);
+  return crm;
+}
+
+static void
+crm_stop (Crm *crm)
+{
+  g_main_loop_quit (crm->loop);
+  g_thread_join (crm->thread);
+  g_main_loop_unref (crm->loop);
+  g_main_context_unref (crm->context);
+  g_ptr_array_unref (crm->ids);
+  g_ptr_array_unref (crm->bodies);
+  g_ptr_array_unref (crm->auth);
+  g_hash_table_unref (crm->seen);
+  g_free (crm->secret);
+  g_free (crm);
+}
+
+static char *
+crm_url (Crm        *crm,
+         const char *path)
+{
+  return g_strdup_printf ("%s://127.0.0.1:%u%s", crm->tls ? "https" : "http", crm->port, path);
+}
+
+/* A workspace where @endpoint is added first, then demo leads are imported
+ * and scored: the scoring's transitions fill the outbox. */
+static QualifyStore *
+workspace_with_endpoint (QualifyEndpoint *endpoint,
+                         const char      *secret,
+                         guint64         *queued)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("qualify-delivery-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "w.qualify", NULL);
+  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
+  g_autofree char *workspace_id = NULL;
+  QualifyDemoOptions options = { 300, 3000, 7, 1793491200 /* 2026-11-01 */ };
+  guint64 counts[QUALIFY_N_DELIVERY_STATES];
+
+  g_assert_no_error (error);
+  g_assert_true (qualify_endpoint_add (store, endpoint, &error));
+  g_assert_no_error (error);
+  workspace_id = qualify_store_dup_workspace_id (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (qualify_secrets_store (workspace_id, endpoint->name, secret, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (qualify_demo_populate (store, &options, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (qualify_outbox_count (store, 0, counts, &error));
+  *queued = counts[QUALIFY_DELIVERY_PENDING];
+  return g_steal_pointer (&store);
+}
+
+static gint64
+query_int (QualifyStore *store,
+           const char   *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static void
+test_delivery_webhook (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Zapier", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = NULL;
+  QualifyPushSummary summary;
+  guint64 queued, counts[QUALIFY_N_DELIVERY_STATES];
+  gint64 transitions;
+
+  crm->secret = g_strdup (secret);
+  store = workspace_with_endpoint (endpoint, secret, &queued);
+
+  /* one row per MQL/SQL transition of the scoring, none for the others */
+  transitions = query_int (store, "SELECT count(*) FROM status_history WHERE to_status IN ('mql', 'sql')");
+  g_assert_cmpint (transitions, >, 5);
+  g_assert_cmpuint (queued, ==, (guint64) transitions);
+
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.delivered, ==, queued);
+  g_assert_cmpuint (summary.pending, ==, 0);
+  g_assert_cmpuint (crm->requests, ==, queued);
+  g_assert_true (crm->signatures_ok);
+  g_assert_cmpuint (g_hash_table_size (crm->seen), ==, queued);
+
+  g_assert_true (qualify_outbox_count (store, 0, counts, &error));
+  g_assert_cmpuint (counts[QUALIFY_DELIVERY_DELIVERED], ==, queued);
+
+  /* the body says who, what and why */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root, *data;
+
+    g_assert_true (json_parser_load_from_data (parser, g_ptr_array_index (crm->bodies, 0), -1, &error));
+    root = json_node_get_object (json_parser_get_root (parser));
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (root, "type"), "lead."));
+    data = json_object_get_object_member (root, "data");
+    g_assert_nonnull (strchr (json_object_get_string_member (json_object_get_object_member (data, "lead"), "email"), '@'));
+    g_assert_cmpfloat (json_object_get_double_member (data, "score"), >, 0);
+    g_assert_cmpint (json_array_get_length (json_object_get_array_member (data, "top_reasons")), >, 0);
+    g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (data, "transition"), "to"));
+  }
+
+  /* a second push sends nothing again */
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_cmpuint (summary.requests, ==, 0);
+  g_assert_cmpuint (crm->requests, ==, queued);
+
+  crm_stop (crm);
+}
+
+/* The CRM fails the first three requests: the same message is retried with the
+ * same webhook-id until it goes through; nothing is lost or doubled. */
+static void
+test_delivery_retries (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Flaky", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
+  QualifyPushSummary summary;
+  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+
+  crm->secret = g_strdup (secret);
+  crm->fail_first = 3;
+  crm->fail_status = 503;
+  g_assert_true (qualify_delivery_push (store, NULL, TRUE, 60, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.pending, ==, 0);
+  g_assert_cmpuint (summary.retrying, ==, 3);
+  g_assert_cmpuint (crm->requests, ==, queued + 3);
+  g_assert_cmpuint (g_hash_table_size (crm->seen), ==, queued);
+  /* the first four requests carried the same message */
+  for (guint i = 1; i < 4; i++)
+    g_assert_cmpstr (g_ptr_array_index (crm->ids, i), ==, g_ptr_array_index (crm->ids, 0));
+  g_assert_true (crm->signatures_ok);
+  g_assert_cmpint (query_int (store, "SELECT attempts FROM outbox ORDER BY id LIMIT 1"), ==, 4);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'delivered'"), ==, queued);
+  g_assert_cmpint (query_int (store, "SELECT failures FROM endpoints"), ==, 0);
+  crm_stop (crm);
+}
+
+static void
+test_delivery_gone (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Old", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
+  g_autoptr(QualifyEndpoint) after = NULL;
+  QualifyPushSummary summary;
+  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+
+  crm->always_status = 410;
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm->requests, ==, 1);
+  after = qualify_endpoint_get (store, "Old", &error);
+  g_assert_cmpint (after->state, ==, QUALIFY_ENDPOINT_DISABLED);
+  g_assert_nonnull (strstr (after->state_reason, "410"));
+  /* nothing lost: everything waits for the endpoint to be fixed */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, queued);
+
+  /* resumed and answering again: all of it goes */
+  crm->always_status = 0;
+  g_assert_true (qualify_endpoint_resume (store, "Old", &error));
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.delivered, ==, queued);
+  crm_stop (crm);
+}
+
+static void
+test_delivery_permanent_and_429 (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Strict", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
+  g_autoptr(GPtrArray) failed = NULL;
+  QualifyPushSummary summary;
+  gint64 now, next_at;
+
+  /* 429 with Retry-After: 120 → not before two minutes, and the endpoint waits */
+  g_setenv ("QUALIFY_DELIVERY_TIME_SCALE", "1", TRUE);
+  crm->always_status = 429;
+  crm->retry_after = "120";
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm->requests, ==, 1);
+  next_at = query_int (store, "SELECT next_at FROM outbox ORDER BY id LIMIT 1");
+  g_assert_cmpint (next_at - now, >=, 119);
+  g_assert_cmpint (query_int (store, "SELECT last_status FROM outbox ORDER BY id LIMIT 1"), ==, 429);
+  g_setenv ("QUALIFY_DELIVERY_TIME_SCALE", "0.001", TRUE);
+
+  /* a 400 is final for that message, with the CRM's words kept */
+  crm->always_status = 400;
+  g_assert_true (_qualify_store_exec (store, "UPDATE outbox SET next_at = 0; UPDATE endpoints SET retry_at = 0", NULL));
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  failed = qualify_outbox_list (store, 0, QUALIFY_DELIVERY_FAILED, 0, &error);
+  g_assert_cmpuint (failed->len, ==, summary.failed);
+  g_assert_cmpuint (failed->len, >, 0);
+  g_assert_nonnull (strstr (((QualifyDelivery *) g_ptr_array_index (failed, 0))->last_error, "400"));
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM endpoints WHERE state = 'active'"), ==, 1);
+
+  /* Retry Now puts one back in the queue */
+  crm->always_status = 0;
+  g_assert_true (qualify_outbox_retry_now (store, ((QualifyDelivery *) g_ptr_array_index (failed, 0))->id, &error));
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_cmpuint (summary.delivered, ==, 1);
+  crm_stop (crm);
+}
+
+/* Nobody listening: the attempt is recorded and retried later, never lost. */
+static void
+test_delivery_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketListener) probe = g_socket_listener_new ();
+  guint16 port = g_socket_listener_add_any_inet_port (probe, NULL, &error);
+  g_autofree char *url = NULL;
+  g_autoptr(QualifyEndpoint) endpoint = NULL;
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = NULL;
+  QualifyPushSummary summary;
+
+  g_socket_listener_close (probe);   /* the port is now closed */
+  url = g_strdup_printf ("http://127.0.0.1:%u/hook", port);
+  endpoint = qualify_endpoint_new ("Down", url, QUALIFY_FORMAT_WEBHOOK);
+  store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.retrying, ==, 1);
+  g_assert_cmpuint (summary.delivered, ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 1"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT last_status FROM outbox WHERE attempts = 1"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT failures FROM endpoints"), ==, 1);
+}
+
+/* A process killed between claiming and recording leaves rows "sending": the
+ * next push sends them again, with the same webhook-id for the receiver to
+ * drop the copy. */
+static void
+test_delivery_recovers_after_crash (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Crash", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
+  QualifyPushSummary summary;
+  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+
+  g_assert_true (_qualify_store_exec (store, "UPDATE outbox SET state = 'sending', attempts = 1"
+                                             " WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT 3)", NULL));
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.delivered, ==, queued);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'delivered'"), ==, queued);
+  crm_stop (crm);
+}
+
+static void
+test_delivery_hubspot_batch (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/crm/v3/objects/contacts/batch/upsert");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("HubSpot", url, QUALIFY_FORMAT_HUBSPOT);
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, "pat-na1-test-token", &(guint64){ 0 });
+  g_autofree char *rejected = NULL;
+  QualifyPushSummary summary;
+  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+
+  {
+    g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, "SELECT l.email FROM outbox o JOIN leads l"
+                                                                  " ON l.id = o.lead_id ORDER BY o.id LIMIT 1 OFFSET 2", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    rejected = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  }
+  crm->reject_email = rejected;
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  /* ≤ 100 contacts per request, keyed on email, with the token */
+  g_assert_cmpuint (crm->requests, ==, (queued + 99) / 100);
+  g_assert_cmpstr (g_ptr_array_index (crm->auth, 0), ==, "Bearer pat-na1-test-token");
+  g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 0), "\"idProperty\":\"email\""));
+  g_assert_cmpuint (summary.failed, ==, 1);
+  g_assert_cmpuint (summary.delivered, ==, queued - 1);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id"
+                                            " WHERE l.email = '%s' AND o.state = 'failed'"
+                                            " AND o.last_error LIKE '%%not valid%%'", rejected);
+    g_assert_cmpint (query_int (store, sql), ==, 1);
+  }
+  crm_stop (crm);
+}
+
+static void
+test_delivery_self_signed_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (TRUE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Untrusted", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
+  g_autoptr(GPtrArray) rows = NULL;
+  QualifyPushSummary summary;
+
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.delivered, ==, 0);
+  g_assert_cmpuint (crm->requests, ==, 0);
+  rows = qualify_outbox_list (store, 0, QUALIFY_DELIVERY_PENDING, 0, &error);
+  g_assert_cmpuint (rows->len, >, 0);
+  {
+    QualifyDelivery *oldest = g_ptr_array_index (rows, rows->len - 1);
+    g_assert_cmpint (oldest->attempts, ==, 1);
+    g_assert_nonnull (strstr (oldest->last_error, "certificate"));
+  }
+  crm_stop (crm);
+}
+
+static void
+test_delivery_backlog (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("qualify-delivery-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "w.qualify", NULL);
+  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Late", "https://hooks.example.com/x",
+                                                              QUALIFY_FORMAT_WEBHOOK);
+  QualifyDemoOptions options = { 300, 3000, 7, 1793491200 };
+  guint64 backlog = 0, queued = 0;
+
+  g_assert_true (qualify_demo_populate (store, &options, NULL, &error));
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_true (qualify_endpoint_add (store, endpoint, &error));
+  g_assert_true (qualify_outbox_count_backlog (store, endpoint->id, &backlog, &error));
+  g_assert_cmpint (backlog, ==, query_int (store, "SELECT count(*) FROM results WHERE status IN ('mql', 'sql')"));
+  g_assert_true (qualify_outbox_enqueue_backlog (store, endpoint->id, &queued, &error));
+  g_assert_cmpuint (queued, ==, backlog);
+  /* offered once: a second time there is nothing left */
+  g_assert_true (qualify_outbox_count_backlog (store, endpoint->id, &backlog, &error));
+  g_assert_cmpuint (backlog, ==, 0);
+}
+
+static void
+test_secrets_roundtrip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *gone = NULL;
+
+  g_assert_true (qualify_secrets_store ("ws-1", "CRM", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", NULL, &error));
+  g_assert_no_error (error);
+  found = qualify_secrets_lookup ("ws-1", "CRM", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0");
+  g_assert_null (qualify_secrets_lookup ("ws-2", "CRM", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (qualify_secrets_clear ("ws-1", "CRM", NULL, &error));
+  gone = qualify_secrets_lookup ("ws-1", "CRM", NULL, &error);
+  g_assert_null (gone);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *dir = g_dir_make_tmp ("qualify-keyring-XXXXXX", NULL);
+  g_autofree char *keyring = g_build_filename (dir, "keyring", NULL);
+
+  /* libsecret's file backend: no daemon, a throwaway keyring file */
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  /* retries after milliseconds instead of seconds */
+  g_setenv ("QUALIFY_DELIVERY_TIME_SCALE", "0.001", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/secrets/roundtrip", test_secrets_roundtrip);
+  g_test_add_func ("/delivery/webhook", test_delivery_webhook);
+  g_test_add_func ("/delivery/retries", test_delivery_retries);
+  g_test_add_func ("/delivery/gone", test_delivery_gone);
+  g_test_add_func ("/delivery/permanent-and-429", test_delivery_permanent_and_429);
+  g_test_add_func ("/delivery/refused", test_delivery_refused);
+  g_test_add_func ("/delivery/recovers-after-crash", test_delivery_recovers_after_crash);
+  g_test_add_func ("/delivery/hubspot-batch", test_delivery_hubspot_batch);
+  g_test_add_func ("/delivery/self-signed-refused", test_delivery_self_signed_refused);
+  g_test_add_func ("/delivery/backlog", test_delivery_backlog);
+
+  return g_test_run ();
+}
