@@ -34,6 +34,7 @@ typedef struct
   const char  *retry_after;
   guint        always_status;     /* 0 = 200 */
   const char  *reject_email;      /* HubSpot: this email fails in a 207 */
+  guint        delay_ms;          /* a slow CRM */
 
   /* what arrived (guarded by lock) */
   GMutex       lock;
@@ -104,6 +105,9 @@ crm_handler (SoupServer        *server,
   guint n;
   guint status = 200;
   g_autoptr(GString) reply = g_string_new ("{}");
+
+  if (crm->delay_ms)
+    g_usleep (crm->delay_ms * 1000);
 
   g_mutex_lock (&crm->lock);
   n = ++crm->requests;
@@ -481,6 +485,70 @@ test_delivery_recovers_after_crash (void)
   crm_stop (crm);
 }
 
+static guint
+crm_requests (Crm *crm)
+{
+  guint n;
+
+  g_mutex_lock (&crm->lock);
+  n = crm->requests;
+  g_mutex_unlock (&crm->lock);
+  return n;
+}
+
+/* qualify-cli push killed (SIGKILL) in the middle of a delivery run, then run
+ * again: every message arrives, and deduplicating by webhook-id leaves each
+ * exactly once. */
+static void
+test_delivery_killed_cli (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Kill", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
+  const char *cli = g_getenv ("QUALIFY_CLI");
+  const char *path = qualify_store_get_path (store);
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+  gint64 deadline;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("QUALIFY_CLI is not set");
+      crm_stop (crm);
+      return;
+    }
+  crm->secret = g_strdup (secret);
+  crm->delay_ms = 20;
+
+  first = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                            cli, "--db", path, "push", "--until-empty", "--timeout", "60", NULL);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (crm_requests (crm) < 5 && g_get_monotonic_time () < deadline)
+    g_usleep (5000);
+  g_subprocess_force_exit (first);
+  g_subprocess_wait (first, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_requests (crm), >=, 5);
+  g_assert_cmpuint (crm_requests (crm), <, queued);
+
+  second = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                             cli, "--db", path, "push", "--until-empty", "--timeout", "60", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (second, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'delivered'"), ==, queued);
+  g_assert_cmpuint (g_hash_table_size (crm->seen), ==, queued);   /* each message, once after dedup */
+  g_assert_cmpuint (crm_requests (crm), <=, queued + 1);           /* at most the one in flight twice */
+  g_assert_true (crm->signatures_ok);
+  crm_stop (crm);
+}
+
 static void
 test_delivery_hubspot_batch (void)
 {
@@ -609,6 +677,7 @@ main (int   argc,
   g_test_add_func ("/delivery/permanent-and-429", test_delivery_permanent_and_429);
   g_test_add_func ("/delivery/refused", test_delivery_refused);
   g_test_add_func ("/delivery/recovers-after-crash", test_delivery_recovers_after_crash);
+  g_test_add_func ("/delivery/killed-cli", test_delivery_killed_cli);
   g_test_add_func ("/delivery/hubspot-batch", test_delivery_hubspot_batch);
   g_test_add_func ("/delivery/self-signed-refused", test_delivery_self_signed_refused);
   g_test_add_func ("/delivery/backlog", test_delivery_backlog);

@@ -19,6 +19,11 @@
 #include <json-glib/json-glib.h>
 
 #include "qualify-csv-reader.h"
+#include "qualify-delivery.h"
+#include "qualify-endpoint.h"
+#include "qualify-outbox.h"
+#include "qualify-secrets.h"
+#include "qualify-webhook.h"
 #include "qualify-demo.h"
 #include "qualify-export.h"
 #include "qualify-importer.h"
@@ -155,7 +160,10 @@ exit_code_for_error (const GError *error)
       error->domain == JSON_PARSER_ERROR ||
       error->domain == QUALIFY_IMPORT_ERROR ||
       error->domain == QUALIFY_CSV_ERROR ||
-      error->domain == QUALIFY_MODEL_ERROR)
+      error->domain == QUALIFY_MODEL_ERROR ||
+      error->domain == QUALIFY_ENDPOINT_ERROR ||
+      error->domain == QUALIFY_WEBHOOK_ERROR ||
+      error->domain == QUALIFY_DELIVERY_ERROR)
     return EXIT_USER;
 
   return EXIT_INTERNAL;
@@ -855,6 +863,28 @@ cmd_score (Cli     *cli,
   }
   g_print (_("  time: load %.3f s · score %.3f s · write %.3f s\n"),
            summary.load_seconds, summary.score_seconds, summary.write_seconds);
+
+  /* Hand-off: endpoints with auto-push get this rescore's transitions now; a
+   * failure here is retried later and does not undo the scoring. */
+  {
+    g_autoptr(GPtrArray) endpoints = qualify_endpoint_list (store, NULL);
+
+    for (guint i = 0; endpoints != NULL && i < endpoints->len; i++)
+      {
+        QualifyEndpoint *e = g_ptr_array_index (endpoints, i);
+        g_autoptr(GError) push_error = NULL;
+        QualifyPushSummary pushed;
+
+        if (!e->auto_push || !e->enabled || e->state != QUALIFY_ENDPOINT_ACTIVE)
+          continue;
+        if (!qualify_delivery_push (store, e->name, FALSE, 0, NULL, NULL, NULL, &pushed, &push_error))
+          g_printerr (_("Hand-off to “%s” not sent: %s\n"), e->name, push_error->message);
+        else if (pushed.requests > 0 || pushed.pending > 0)
+          g_print (_("  hand-off to %s: delivered %" G_GUINT64_FORMAT " · will retry %" G_GUINT64_FORMAT
+                     " · failed %" G_GUINT64_FORMAT " · pending %" G_GUINT64_FORMAT "\n"),
+                   e->name, pushed.delivered, pushed.retrying, pushed.failed, pushed.pending);
+      }
+  }
   return EXIT_OK;
 }
 
@@ -1464,6 +1494,447 @@ cmd_demo (Cli     *cli,
 
 /* main */
 
+
+/* endpoint, push, deliveries */
+
+static int
+endpoint_add (Cli     *cli,
+              int      argc,
+              char   **argv,
+              GError **error)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *format_text = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *on = NULL;
+  g_autofree char *external_id = NULL;
+  g_autofree char *mapping = NULL;
+  gboolean no_auto_push = FALSE;
+  GOptionEntry entries[] = {
+    { "url", 'u', 0, G_OPTION_ARG_STRING, &url, N_("Where to send (https://; http:// only to this computer)"), N_("URL") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("webhook (default), hubspot, salesforce or pipedrive"), N_("FORMAT") },
+    { "secret", 0, 0, G_OPTION_ARG_STRING, &secret, N_("Webhook signing secret whsec_… (default: a new one, printed once)"), N_("SECRET") },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("HubSpot/Salesforce bearer token or Pipedrive api_token"), N_("TOKEN") },
+    { "on", 0, 0, G_OPTION_ARG_STRING, &on, N_("Statuses to send, comma-separated (default mql,sql)"), N_("LIST") },
+    { "external-id", 0, 0, G_OPTION_ARG_STRING, &external_id, N_("Salesforce: upsert on this external-id field"), N_("FIELD") },
+    { "mapping", 0, 0, G_OPTION_ARG_STRING, &mapping, N_("Field mapping as JSON {\"qualify field\": \"CRM property\"}"), N_("JSON") },
+    { "no-auto-push", 0, 0, G_OPTION_ARG_NONE, &no_auto_push, N_("Do not push right after each rescore"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyEndpoint) endpoint = NULL;
+  g_autofree char *workspace_id = NULL;
+  g_autofree char *transitions = NULL;
+  QualifyEndpointFormat format = QUALIFY_FORMAT_WEBHOOK;
+  gboolean generated = FALSE;
+  guint64 backlog = 0;
+
+  context = command_context (cli, "endpoint add", "NAME",
+                             _("Adds a CRM endpoint. Its secret or token goes to your keyring, never "
+                               "into the workspace. Status changes from the next rescore on are queued "
+                               "for it; “push --backlog” offers it the current MQLs/SQLs too."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 1, 1, "endpoint add NAME --url URL [--format F] [--secret whsec_…] [--token T] [--on mql,sql]", error))
+    return -1;
+  if (url == NULL)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("endpoint add: --url is required."));
+      return -1;
+    }
+  if (format_text != NULL && !qualify_endpoint_format_from_string (format_text, &format))
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("--format “%s” is not known: use webhook, hubspot, salesforce or pipedrive."), format_text);
+      return -1;
+    }
+
+  endpoint = qualify_endpoint_new (argv[1], url, format);
+  endpoint->auto_push = !no_auto_push;
+  endpoint->external_id = g_strdup (external_id);
+  endpoint->mapping = g_strdup (mapping);
+  if (on != NULL && !qualify_endpoint_parse_transitions (on, &endpoint->transitions, error))
+    return -1;
+
+  if (format == QUALIFY_FORMAT_WEBHOOK)
+    {
+      if (token != NULL)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("A webhook is signed with --secret, not --token."));
+          return -1;
+        }
+      if (secret == NULL)
+        {
+          secret = qualify_webhook_generate_secret ();
+          generated = TRUE;
+        }
+      else if (!qualify_webhook_check_secret (secret, error))
+        return -1;
+    }
+  else
+    {
+      if (token == NULL)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("%s needs --token."),
+                       qualify_endpoint_format_to_string (format));
+          return -1;
+        }
+      secret = g_steal_pointer (&token);
+    }
+
+  if (!(store = open_store (cli, TRUE, error)) ||
+      !(workspace_id = qualify_store_dup_workspace_id (store, error)) ||
+      !qualify_endpoint_add (store, endpoint, error))
+    return -1;
+  if (!qualify_secrets_store (workspace_id, endpoint->name, secret, NULL, error))
+    {
+      /* no secret, no endpoint: do not leave one that can never send */
+      qualify_endpoint_remove (store, endpoint->name, NULL);
+      return -1;
+    }
+
+  transitions = qualify_endpoint_transitions_to_string (endpoint->transitions);
+  g_print (_("Added endpoint “%s” (%s, %s) → %s\n"), endpoint->name,
+           qualify_endpoint_format_to_string (format), transitions, endpoint->url);
+  if (generated)
+    g_print (_("Signing secret (shown once; it is in your keyring): %s\n"), secret);
+  if (qualify_outbox_count_backlog (store, endpoint->id, &backlog, NULL) && backlog > 0)
+    {
+      g_autofree char *n = format_count (backlog);
+      g_print (_("%s leads already have a status it receives; send them with "
+                 "“qualify-cli push --endpoint '%s' --backlog”.\n"), n, endpoint->name);
+    }
+  return EXIT_OK;
+}
+
+static int
+endpoint_list (Cli     *cli,
+               int      argc,
+               char   **argv,
+               GError **error)
+{
+  g_autoptr(GOptionContext) context = command_context (cli, "endpoint list", NULL,
+                                                       _("Lists the endpoints with their queues."), NULL);
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(GPtrArray) endpoints = NULL;
+
+  if (!parse_options (context, &argc, &argv, error) || !check_args (argc, 0, 0, "endpoint list", error))
+    return -1;
+  if (!(store = open_store (cli, FALSE, error)) || !(endpoints = qualify_endpoint_list (store, error)))
+    return -1;
+  if (endpoints->len == 0)
+    {
+      g_print (_("No endpoints. Add one with “qualify-cli endpoint add NAME --url URL”.\n"));
+      return EXIT_OK;
+    }
+  for (guint i = 0; i < endpoints->len; i++)
+    {
+      QualifyEndpoint *e = g_ptr_array_index (endpoints, i);
+      g_autofree char *transitions = qualify_endpoint_transitions_to_string (e->transitions);
+      guint64 counts[QUALIFY_N_DELIVERY_STATES];
+
+      qualify_outbox_count (store, e->id, counts, NULL);
+      g_print ("%-20s %-10s %-9s %-12s %s\n", e->name, qualify_endpoint_format_to_string (e->format),
+               e->enabled ? qualify_endpoint_state_to_string (e->state) : "off", transitions, e->url);
+      g_print (_("    pending %" G_GUINT64_FORMAT " · delivered %" G_GUINT64_FORMAT " · failed %" G_GUINT64_FORMAT
+                 "%s%s\n"),
+               counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_SENDING],
+               counts[QUALIFY_DELIVERY_DELIVERED], counts[QUALIFY_DELIVERY_FAILED],
+               e->state_reason ? " · " : "", e->state_reason ? e->state_reason : "");
+    }
+  return EXIT_OK;
+}
+
+static int
+endpoint_remove (Cli     *cli,
+                 int      argc,
+                 char   **argv,
+                 GError **error)
+{
+  g_autoptr(GOptionContext) context = command_context (cli, "endpoint remove", "NAME",
+                                                       _("Removes an endpoint, its queue and its secret."), NULL);
+  g_autoptr(QualifyStore) store = NULL;
+  g_autofree char *workspace_id = NULL;
+
+  if (!parse_options (context, &argc, &argv, error) || !check_args (argc, 1, 1, "endpoint remove NAME", error))
+    return -1;
+  if (!(store = open_store (cli, FALSE, error)) ||
+      !(workspace_id = qualify_store_dup_workspace_id (store, error)) ||
+      !qualify_endpoint_remove (store, argv[1], error))
+    return -1;
+  qualify_secrets_clear (workspace_id, argv[1], NULL, NULL);
+  g_print (_("Removed endpoint “%s”\n"), argv[1]);
+  return EXIT_OK;
+}
+
+static int
+endpoint_resume (Cli     *cli,
+                 int      argc,
+                 char   **argv,
+                 GError **error)
+{
+  g_autoptr(GOptionContext) context = command_context (cli, "endpoint resume", "NAME",
+                                                       _("Resumes a paused or disabled endpoint."), NULL);
+  g_autoptr(QualifyStore) store = NULL;
+
+  if (!parse_options (context, &argc, &argv, error) || !check_args (argc, 1, 1, "endpoint resume NAME", error))
+    return -1;
+  if (!(store = open_store (cli, FALSE, error)) || !qualify_endpoint_resume (store, argv[1], error))
+    return -1;
+  g_print (_("Endpoint “%s” is active again\n"), argv[1]);
+  return EXIT_OK;
+}
+
+static int
+endpoint_test (Cli     *cli,
+               int      argc,
+               char   **argv,
+               GError **error)
+{
+  g_autoptr(GOptionContext) context = command_context (cli, "endpoint test", "NAME",
+                                                       _("Sends a made-up MQL and prints the exact request "
+                                                         "and the response. Nothing is queued."), NULL);
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyEndpoint) endpoint = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *response = NULL;
+
+  if (!parse_options (context, &argc, &argv, error) || !check_args (argc, 1, 1, "endpoint test NAME", error))
+    return -1;
+  if (!(store = open_store (cli, FALSE, error)) ||
+      !(endpoint = qualify_endpoint_get (store, argv[1], error)) ||
+      !qualify_delivery_test_endpoint (store, endpoint, &request, &response, error))
+    return -1;
+  g_print (_("Request:\n%s\n\nResponse:\n%s\n"), request, response);
+  return g_str_has_prefix (response, "HTTP 2") ? EXIT_OK : EXIT_USER;
+}
+
+static int
+cmd_endpoint (Cli     *cli,
+              int      argc,
+              char   **argv,
+              GError **error)
+{
+  static const Command subcommands[] = {
+    { "add", endpoint_add, "NAME --url URL [--format F] [--secret S | --token T] [--on mql,sql]", N_("add a CRM endpoint") },
+    { "list", endpoint_list, "", N_("endpoints and their queues") },
+    { "remove", endpoint_remove, "NAME", N_("remove an endpoint and its queue") },
+    { "test", endpoint_test, "NAME", N_("send a test event, print request and response") },
+    { "resume", endpoint_resume, "NAME", N_("resume a paused or disabled endpoint") },
+  };
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      FILE *out = argc < 2 ? stderr : stdout;
+
+      fprintf (out, _("Usage:\n  %s endpoint COMMAND\n\nCommands:\n"), cli->prgname);
+      for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+        fprintf (out, "  endpoint %-7s %-62s %s\n", subcommands[i].name, subcommands[i].usage,
+                 _(subcommands[i].summary));
+      if (argc < 2)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("endpoint: missing command (add, list, remove, test or resume)."));
+          return -1;
+        }
+      return EXIT_OK;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+    if (g_str_equal (argv[1], subcommands[i].name))
+      return subcommands[i].func (cli, argc - 1, argv + 1, error);
+  g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+               _("Unknown endpoint command “%s”: use add, list, remove, test or resume."), argv[1]);
+  return -1;
+}
+
+static void
+push_progress_cb (const QualifyPushSummary *summary,
+                  gpointer                  user_data)
+{
+  if (isatty (fileno (stderr)))
+    g_printerr ("\r%" G_GUINT64_FORMAT " delivered · %" G_GUINT64_FORMAT " to retry · %" G_GUINT64_FORMAT " failed",
+                summary->delivered, summary->retrying, summary->failed);
+}
+
+static int
+cmd_push (Cli     *cli,
+          int      argc,
+          char   **argv,
+          GError **error)
+{
+  g_autofree char *endpoint_name = NULL;
+  gboolean until_empty = FALSE;
+  gboolean backlog = FALSE;
+  double timeout = 0;
+  GOptionEntry entries[] = {
+    { "endpoint", 'e', 0, G_OPTION_ARG_STRING, &endpoint_name, N_("Only this endpoint"), N_("NAME") },
+    { "backlog", 0, 0, G_OPTION_ARG_NONE, &backlog,
+      N_("First queue every lead whose current status the endpoint receives and that it never got"), NULL },
+    { "until-empty", 0, 0, G_OPTION_ARG_NONE, &until_empty,
+      N_("Keep sending, waiting for each retry to be due, until nothing is pending"), NULL },
+    { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, N_("With --until-empty: give up after S seconds"), N_("S") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  QualifyPushSummary summary;
+
+  context = command_context (cli, "push", NULL,
+                             _("Sends queued MQL/SQL hand-offs to the CRM endpoints, oldest first. "
+                               "Failed attempts are retried later with backoff; nothing is dropped."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 0, 0, "push [--endpoint NAME] [--backlog] [--until-empty [--timeout S]]", error))
+    return -1;
+  if (backlog && endpoint_name == NULL)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("--backlog needs --endpoint NAME."));
+      return -1;
+    }
+  if (!(store = open_store (cli, FALSE, error)))
+    return -1;
+  if (backlog)
+    {
+      g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_get (store, endpoint_name, error);
+      g_autofree char *n = NULL;
+      guint64 queued = 0;
+
+      if (endpoint == NULL || !qualify_outbox_enqueue_backlog (store, endpoint->id, &queued, error))
+        return -1;
+      n = format_count (queued);
+      g_print (_("Queued %s leads from the backlog\n"), n);
+    }
+
+  if (!qualify_delivery_push (store, endpoint_name, until_empty, timeout, NULL,
+                              push_progress_cb, NULL, &summary, error))
+    {
+      if (isatty (fileno (stderr)))
+        g_printerr ("\n");
+      return -1;
+    }
+  if (isatty (fileno (stderr)))
+    g_printerr ("\n");
+  g_print (_("Delivered %" G_GUINT64_FORMAT " · will retry %" G_GUINT64_FORMAT " · failed %" G_GUINT64_FORMAT
+             " · still pending %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " requests)\n"),
+           summary.delivered, summary.retrying, summary.failed, summary.pending, summary.requests);
+  return summary.failed > 0 ? EXIT_USER : EXIT_OK;
+}
+
+static int
+cmd_deliveries (Cli     *cli,
+                int      argc,
+                char   **argv,
+                GError **error)
+{
+  g_autofree char *status_text = NULL;
+  g_autofree char *endpoint_name = NULL;
+  gboolean as_json = FALSE;
+  int limit = 100;
+  GOptionEntry entries[] = {
+    { "status", 's', 0, G_OPTION_ARG_STRING, &status_text, N_("pending, sending, delivered, failed or discarded"), N_("STATUS") },
+    { "endpoint", 'e', 0, G_OPTION_ARG_STRING, &endpoint_name, N_("Only this endpoint"), N_("NAME") },
+    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most N, newest first (default 100; 0 = all)"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  QualifyDeliveryState state = QUALIFY_DELIVERY_PENDING;
+  gint64 endpoint_id = 0;
+
+  context = command_context (cli, "deliveries", NULL,
+                             _("The delivery log: lead, endpoint, attempts, last HTTP status, the CRM's "
+                               "answer and the next retry."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 0, 0, "deliveries [--status S] [--endpoint NAME] [--json]", error))
+    return -1;
+  if (status_text != NULL && !qualify_delivery_state_from_string (status_text, &state))
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("--status “%s” is not known: use pending, sending, delivered, failed or discarded."),
+                   status_text);
+      return -1;
+    }
+  if (!(store = open_store (cli, FALSE, error)))
+    return -1;
+  if (endpoint_name != NULL)
+    {
+      g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_get (store, endpoint_name, error);
+      if (endpoint == NULL)
+        return -1;
+      endpoint_id = endpoint->id;
+    }
+  if (!(rows = qualify_outbox_list (store, endpoint_id, status_text ? (int) state : -1, MAX (limit, 0), error)))
+    return -1;
+
+  if (as_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          QualifyDelivery *d = g_ptr_array_index (rows, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_int_value (b, d->id);
+          json_builder_set_member_name (b, "endpoint");
+          json_builder_add_string_value (b, d->endpoint);
+          json_builder_set_member_name (b, "email");
+          json_builder_add_string_value (b, d->email);
+          json_builder_set_member_name (b, "transition");
+          json_builder_add_string_value (b, d->to_status);
+          json_builder_set_member_name (b, "status");
+          json_builder_add_string_value (b, qualify_delivery_state_to_string (d->state));
+          json_builder_set_member_name (b, "attempts");
+          json_builder_add_int_value (b, d->attempts);
+          json_builder_set_member_name (b, "last_http_status");
+          if (d->last_status)
+            json_builder_add_int_value (b, d->last_status);
+          else
+            json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "last_error");
+          json_builder_add_string_value (b, d->last_error);
+          json_builder_set_member_name (b, "response");
+          json_builder_add_string_value (b, d->response);
+          json_builder_set_member_name (b, "next_retry");
+          if (d->state == QUALIFY_DELIVERY_PENDING && d->attempts > 0)
+            {
+              g_autofree char *t = qualify_format_timestamp (d->next_at);
+              json_builder_add_string_value (b, t);
+            }
+          else
+            json_builder_add_null_value (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+      return EXIT_OK;
+    }
+
+  if (rows->len == 0)
+    g_print (_("No deliveries.\n"));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      QualifyDelivery *d = g_ptr_array_index (rows, i);
+      g_autofree char *next = d->state == QUALIFY_DELIVERY_PENDING && d->attempts > 0
+                              ? qualify_format_timestamp (d->next_at) : NULL;
+      g_autofree char *http = d->last_status ? g_strdup_printf ("%d", d->last_status) : g_strdup ("–");
+
+      g_print ("%-8" G_GINT64_FORMAT " %-10s %-16s %-30s %-4s %2d× HTTP %-4s %s%s%s\n", d->id,
+               qualify_delivery_state_to_string (d->state), d->endpoint, d->email ? d->email : _("(deleted lead)"),
+               d->to_status, d->attempts, http, d->last_error ? d->last_error : "",
+               next ? _(" · next retry ") : "", next ? next : "");
+    }
+  return EXIT_OK;
+}
+
 static const Command commands[] = {
   { "init", cmd_init, "", N_("create or upgrade the workspace") },
   { "import", cmd_import, "leads|events FILE [--map H=F]… [--encoding E] [--delimiter C] [--errors OUT]",
@@ -1473,6 +1944,9 @@ static const Command commands[] = {
   { "explain", cmd_explain, "EMAIL [--json] [--as-of ISO8601]", N_("every contribution to one lead's score") },
   { "list", cmd_list, "[--status S] [--grade G] [--sort KEY] [--limit N] [--json]", N_("leads with their results") },
   { "export", cmd_export, "[--status mql,sql] [--format csv|json] [--output FILE]", N_("MQL hand-off list") },
+  { "endpoint", cmd_endpoint, "add|list|remove|test|resume …", N_("CRM endpoints for the hand-off") },
+  { "push", cmd_push, "[--endpoint NAME] [--backlog] [--until-empty [--timeout S]]", N_("send queued MQLs to the CRMs") },
+  { "deliveries", cmd_deliveries, "[--status pending|delivered|failed] [--json]", N_("the delivery log") },
   { "demo", cmd_demo, "[--leads N] [--events N] [--seed S] [--now ISO8601] [--csv DIR]", N_("fill a workspace with demo data") },
 };
 
