@@ -1,0 +1,243 @@
+/* qualify-endpoint-dialog.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "qualify-endpoint-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "qualify-endpoint-dialog.h"
+#include "qualify-secrets.h"
+#include "qualify-store.h"
+#include "qualify-webhook.h"
+
+struct _QualifyEndpointDialog
+{
+  AdwWindow             parent_instance;
+
+  GtkStack             *stack;
+  GtkButton            *add_button;
+  GtkButton            *cancel_button;
+  AdwEntryRow          *name_row;
+  AdwComboRow          *format_row;
+  AdwEntryRow          *url_row;
+  AdwPasswordEntryRow  *token_row;
+  AdwActionRow         *secret_info_row;
+  GtkSwitch            *mql_switch;
+  GtkSwitch            *sql_switch;
+  GtkSwitch            *dq_switch;
+  GtkSwitch            *auto_switch;
+  GtkLabel             *error_label;
+  GtkLabel             *secret_label;
+
+  char                 *path;
+  char                 *secret;
+  char                 *error;
+};
+
+G_DEFINE_FINAL_TYPE (QualifyEndpointDialog, qualify_endpoint_dialog, ADW_TYPE_WINDOW)
+
+enum { ADDED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const char * const url_hints[QUALIFY_N_FORMATS] = {
+  "https://hooks.example.com/qualify",
+  "https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert",
+  "https://yourcompany.my.salesforce.com",
+  "https://yourcompany.pipedrive.com/api",
+};
+
+static void
+format_changed_cb (QualifyEndpointDialog *self)
+{
+  QualifyEndpointFormat format = adw_combo_row_get_selected (self->format_row);
+  gboolean webhook = format == QUALIFY_FORMAT_WEBHOOK;
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->token_row), !webhook);
+  gtk_widget_set_visible (GTK_WIDGET (self->secret_info_row), webhook);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row),
+                                 format == QUALIFY_FORMAT_PIPEDRIVE ? _("API Token") : _("Access Token"));
+  /* Suggest the CRM's own address while the field is empty or still a suggestion. */
+  for (guint i = 0; i < QUALIFY_N_FORMATS; i++)
+    if (*url == '\0' || g_str_equal (url, url_hints[i]))
+      {
+        gtk_editable_set_text (GTK_EDITABLE (self->url_row), format == QUALIFY_FORMAT_WEBHOOK ? "" : url_hints[format]);
+        break;
+      }
+}
+
+static void
+show_error (QualifyEndpointDialog *self,
+            const char            *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  gtk_label_set_text (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+add_activated (GtkWidget  *widget,
+               const char *action,
+               GVariant   *param)
+{
+  QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyEndpoint) endpoint = NULL;
+  g_autofree char *workspace_id = NULL;
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
+  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+  QualifyEndpointFormat format = adw_combo_row_get_selected (self->format_row);
+  g_autofree char *secret = NULL;
+
+  endpoint = qualify_endpoint_new (name, url, format);
+  endpoint->transitions = (gtk_switch_get_active (self->mql_switch) ? 1u << QUALIFY_STATUS_MQL : 0) |
+                          (gtk_switch_get_active (self->sql_switch) ? 1u << QUALIFY_STATUS_SQL : 0) |
+                          (gtk_switch_get_active (self->dq_switch) ? 1u << QUALIFY_STATUS_DISQUALIFIED : 0);
+  endpoint->auto_push = gtk_switch_get_active (self->auto_switch);
+
+  if (format == QUALIFY_FORMAT_WEBHOOK)
+    secret = qualify_webhook_generate_secret ();
+  else if (token == NULL || *token == '\0')
+    {
+      show_error (self, _("Enter the access token the CRM gave you."));
+      return;
+    }
+  else
+    secret = g_strdup (token);
+
+  if (!(store = qualify_store_open (self->path, &error)) ||
+      !(workspace_id = qualify_store_dup_workspace_id (store, &error)) ||
+      !qualify_endpoint_add (store, endpoint, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  if (!qualify_secrets_store (workspace_id, endpoint->name, secret, NULL, &error))
+    {
+      qualify_endpoint_remove (store, endpoint->name, NULL);
+      show_error (self, error->message);
+      return;
+    }
+
+  show_error (self, NULL);
+  g_signal_emit (self, signals[ADDED], 0, endpoint->id, endpoint->name);
+
+  if (format == QUALIFY_FORMAT_WEBHOOK)
+    {
+      self->secret = g_steal_pointer (&secret);
+      gtk_label_set_text (self->secret_label, self->secret);
+      gtk_stack_set_visible_child_name (self->stack, "secret");
+      gtk_widget_set_visible (GTK_WIDGET (self->add_button), FALSE);
+      gtk_button_set_label (self->cancel_button, _("_Done"));
+      gtk_window_set_title (GTK_WINDOW (self), _("Signing Secret"));
+    }
+  else
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+copy_secret_activated (GtkWidget  *widget,
+                       const char *action,
+                       GVariant   *param)
+{
+  QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (widget);
+
+  if (self->secret != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->secret);
+}
+
+static void
+qualify_endpoint_dialog_finalize (GObject *object)
+{
+  QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (object);
+
+  g_free (self->path);
+  if (self->secret)
+    memset (self->secret, 0, strlen (self->secret));
+  g_free (self->secret);
+  g_free (self->error);
+  G_OBJECT_CLASS (qualify_endpoint_dialog_parent_class)->finalize (object);
+}
+
+static void
+qualify_endpoint_dialog_class_init (QualifyEndpointDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = qualify_endpoint_dialog_finalize;
+
+  signals[ADDED] = g_signal_new ("added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                 NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/qualifyapp/Qualify/handoff/qualify-endpoint-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, add_button);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, format_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, url_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, token_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, secret_info_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, mql_switch);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, sql_switch);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, dq_switch);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, auto_switch);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, secret_label);
+
+  gtk_widget_class_install_action (widget_class, "endpoint.add", NULL, add_activated);
+  gtk_widget_class_install_action (widget_class, "endpoint.copy-secret", NULL, copy_secret_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+qualify_endpoint_dialog_init (QualifyEndpointDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->format_row, "notify::selected", G_CALLBACK (format_changed_cb), self);
+  format_changed_cb (self);
+}
+
+GtkWindow *
+qualify_endpoint_dialog_new (GtkWindow  *parent,
+                             const char *workspace_path)
+{
+  QualifyEndpointDialog *self = g_object_new (QUALIFY_TYPE_ENDPOINT_DIALOG,
+                                              "transient-for", parent, NULL);
+
+  self->path = g_strdup (workspace_path);
+  return GTK_WINDOW (self);
+}
+
+const char *
+_qualify_endpoint_dialog_submit (QualifyEndpointDialog *self,
+                                 const char            *name,
+                                 const char            *url,
+                                 QualifyEndpointFormat  format,
+                                 const char            *token)
+{
+  adw_combo_row_set_selected (self->format_row, format);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), token ? token : "");
+  gtk_widget_activate_action (GTK_WIDGET (self), "endpoint.add", NULL);
+  return self->error;
+}
+
+const char *
+_qualify_endpoint_dialog_get_secret (QualifyEndpointDialog *self)
+{
+  return self->secret;
+}

@@ -1,0 +1,33 @@
+/* qualify-endpoint-dialog.h
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "qualify-endpoint.h"
+
+G_BEGIN_DECLS
+
+#define QUALIFY_TYPE_ENDPOINT_DIALOG (qualify_endpoint_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (QualifyEndpointDialog, qualify_endpoint_dialog, QUALIFY, ENDPOINT_DIALOG, AdwWindow)
+
+/* Adds an endpoint to the workspace at @workspace_path; its secret or token
+ * goes to the keyring. Signal "added" (gint64 endpoint id, const char *name). */
+GtkWindow *qualify_endpoint_dialog_new (GtkWindow  *parent,
+                                        const char *workspace_path);
+
+/* For tests: fill the form and press Add, as a user would. Returns the error
+ * shown, or NULL when the endpoint was added. */
+const char *_qualify_endpoint_dialog_submit (QualifyEndpointDialog *self,
+                                             const char            *name,
+                                             const char            *url,
+                                             QualifyEndpointFormat  format,
+                                             const char            *token);
+const char *_qualify_endpoint_dialog_get_secret (QualifyEndpointDialog *self);
+
+G_END_DECLS

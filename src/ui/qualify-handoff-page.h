@@ -1,0 +1,36 @@
+/* qualify-handoff-page.h
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define QUALIFY_TYPE_HANDOFF_PAGE (qualify_handoff_page_get_type ())
+G_DECLARE_FINAL_TYPE (QualifyHandoffPage, qualify_handoff_page, QUALIFY, HANDOFF_PAGE, AdwBin)
+
+/* The Hand-off view: CRM endpoints, the delivery queue and its log, Push Now.
+ * Signal "open-lead" (gint64 lead id) when a log row is activated. */
+GtkWidget  *qualify_handoff_page_new            (void);
+/* NULL = no workspace; the same path again = reload (after a rescore). */
+void        qualify_handoff_page_set_workspace  (QualifyHandoffPage *self,
+                                                 const char         *path);
+
+/* For tests */
+void        _qualify_handoff_page_get_counts    (QualifyHandoffPage *self,
+                                                 guint64            *pending,
+                                                 guint64            *delivered,
+                                                 guint64            *failed);
+guint       _qualify_handoff_page_get_n_endpoints (QualifyHandoffPage *self);
+guint       _qualify_handoff_page_get_n_log_rows (QualifyHandoffPage *self);
+gboolean    _qualify_handoff_page_is_busy       (QualifyHandoffPage *self);
+/* The subtitle of log row @index (newest first). */
+const char *_qualify_handoff_page_get_log_subtitle (QualifyHandoffPage *self,
+                                                    guint               index);
+
+G_END_DECLS
