@@ -44,6 +44,8 @@ struct _QualifyHandoffPage
   guint64               counts[QUALIFY_N_DELIVERY_STATES];
   GCancellable         *cancellable;
   gboolean              busy;
+  GPtrArray            *auto_queue;     /* endpoint names still to auto-push */
+  QualifyPushSummary    auto_summary;
 };
 
 G_DEFINE_FINAL_TYPE (QualifyHandoffPage, qualify_handoff_page, ADW_TYPE_BIN)
@@ -589,6 +591,92 @@ pushed_cb (GObject      *source,
   reload (self);
 }
 
+static void auto_push_next (QualifyHandoffPage *self);
+
+static void
+auto_pushed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(QualifyHandoffPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  QualifyPushSummary summary;
+
+  if (!qualify_delivery_push_finish (result, &summary, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+    }
+  else
+    {
+      self->auto_summary.delivered += summary.delivered;
+      self->auto_summary.retrying += summary.retrying;
+      self->auto_summary.failed += summary.failed;
+    }
+  auto_push_next (self);
+}
+
+/* One endpoint after the other, each on its own thread and connection. */
+static void
+auto_push_next (QualifyHandoffPage *self)
+{
+  g_autofree char *name = NULL;
+
+  if (self->auto_queue == NULL || self->auto_queue->len == 0 || self->path == NULL)
+    {
+      self->busy = FALSE;
+      gtk_spinner_stop (self->push_spinner);
+      gtk_widget_set_visible (GTK_WIDGET (self->push_spinner), FALSE);
+      g_clear_pointer (&self->auto_queue, g_ptr_array_unref);
+      if (self->auto_summary.delivered + self->auto_summary.retrying + self->auto_summary.failed > 0)
+        {
+          g_autofree char *text = g_strdup_printf (_("Handed off %" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT
+                                                     " will be retried · %" G_GUINT64_FORMAT " failed"),
+                                                   self->auto_summary.delivered, self->auto_summary.retrying,
+                                                   self->auto_summary.failed);
+          toast (self, text);
+        }
+      reload (self);
+      return;
+    }
+  name = g_ptr_array_steal_index (self->auto_queue, 0);
+  qualify_delivery_push_async (self->path, name, self->cancellable, auto_pushed_cb, g_object_ref (self));
+}
+
+void
+qualify_handoff_page_auto_push (QualifyHandoffPage *self)
+{
+  g_autoptr(GPtrArray) endpoints = NULL;
+
+  g_return_if_fail (QUALIFY_IS_HANDOFF_PAGE (self));
+
+  if (self->busy || self->store == NULL || !(endpoints = qualify_endpoint_list (self->store, NULL)))
+    return;
+  self->auto_queue = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < endpoints->len; i++)
+    {
+      QualifyEndpoint *e = g_ptr_array_index (endpoints, i);
+      guint64 counts[QUALIFY_N_DELIVERY_STATES];
+
+      if (e->auto_push && e->enabled && e->state == QUALIFY_ENDPOINT_ACTIVE &&
+          qualify_outbox_count (self->store, e->id, counts, NULL) && counts[QUALIFY_DELIVERY_PENDING] > 0)
+        g_ptr_array_add (self->auto_queue, g_strdup (e->name));
+    }
+  if (self->auto_queue->len == 0)
+    {
+      g_clear_pointer (&self->auto_queue, g_ptr_array_unref);
+      return;
+    }
+  memset (&self->auto_summary, 0, sizeof self->auto_summary);
+  self->busy = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "handoff.push", FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->push_spinner), TRUE);
+  gtk_spinner_start (self->push_spinner);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  auto_push_next (self);
+}
+
 static void
 push_activated (GtkWidget  *widget,
                 const char *action,
@@ -681,6 +769,7 @@ qualify_handoff_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->auto_queue, g_ptr_array_unref);
   G_OBJECT_CLASS (qualify_handoff_page_parent_class)->dispose (object);
 }
 

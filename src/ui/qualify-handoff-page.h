@@ -21,6 +21,10 @@ GtkWidget  *qualify_handoff_page_new            (void);
 void        qualify_handoff_page_set_workspace  (QualifyHandoffPage *self,
                                                  const char         *path);
 
+/* Pushes to the endpoints whose "push after each rescore" is on (the window
+ * calls this after an import or a rescore). */
+void        qualify_handoff_page_auto_push      (QualifyHandoffPage *self);
+
 /* For tests */
 void        _qualify_handoff_page_get_counts    (QualifyHandoffPage *self,
                                                  guint64            *pending,

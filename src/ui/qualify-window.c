@@ -485,7 +485,14 @@ rescored_cb (GObject      *source,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 
   if (g_strcmp0 (data->path, self->path) == 0)
-    reload (self);
+    {
+      reload (self);
+#if HAVE_HANDOFF_PAGE
+      /* the rescore queued its MQL/SQL transitions: hand them off now where asked */
+      if (self->handoff_page != NULL)
+        qualify_handoff_page_auto_push (QUALIFY_HANDOFF_PAGE (self->handoff_page));
+#endif
+    }
 }
 
 static void
@@ -910,6 +917,10 @@ model_applied_cb (QualifyWindow *self,
 {
   if (self->path != NULL)
     reload (self);
+#if HAVE_HANDOFF_PAGE
+  if (self->handoff_page != NULL)
+    qualify_handoff_page_auto_push (QUALIFY_HANDOFF_PAGE (self->handoff_page));
+#endif
 }
 
 static void
