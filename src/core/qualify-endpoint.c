@@ -406,6 +406,7 @@ endpoint_from_row (sqlite3_stmt *stmt)
   endpoint->state = state_from_string ((const char *) sqlite3_column_text (stmt, 9));
   endpoint->state_reason = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
   endpoint->failures = sqlite3_column_int (stmt, 11);
+  endpoint->retry_at = sqlite3_column_int64 (stmt, 12);
 
   if (options != NULL)
     {
@@ -424,7 +425,8 @@ endpoint_from_row (sqlite3_stmt *stmt)
 }
 
 #define ENDPOINT_COLUMNS \
-  "id, name, url, format, transitions, enabled, auto_push, mapping, options, state, state_reason, failures"
+  "id, name, url, format, transitions, enabled, auto_push, mapping, options, state, state_reason, failures," \
+  " retry_at"
 
 GPtrArray *
 qualify_endpoint_list (QualifyStore  *store,

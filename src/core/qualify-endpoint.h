@@ -51,6 +51,7 @@ typedef struct
   QualifyEndpointState   state;
   char                  *state_reason;
   int                    failures;      /* consecutive failed attempts */
+  gint64                 retry_at;      /* after a failure: nothing is sent before (unix s) */
 } QualifyEndpoint;
 
 GQuark                qualify_endpoint_error_quark   (void);

@@ -164,7 +164,8 @@ qualify_outbox_list (QualifyStore  *store,
   if (!(stmt = _qualify_store_prepare (store,
                                        "SELECT " DELIVERY_COLUMNS DELIVERY_FROM
                                        " WHERE (?1 = 0 OR o.endpoint_id = ?1) AND (?2 IS NULL OR o.state = ?2)"
-                                       " ORDER BY o.id DESC LIMIT ?3",
+                                       " ORDER BY max(o.created_at, coalesce(o.sent_at, 0), coalesce(o.delivered_at, 0)) DESC,"
+                                       " o.attempts > 0 DESC, o.id DESC LIMIT ?3",
                                        error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, endpoint_id);

@@ -69,7 +69,8 @@ gboolean    qualify_outbox_count               (QualifyStore         *store,
                                                 gint64                endpoint_id,
                                                 guint64               counts[QUALIFY_N_DELIVERY_STATES],
                                                 GError              **error);
-/* Newest first; @state < 0 = any; @endpoint_id 0 = all. */
+/* Most recent activity first (queued, attempted or delivered); @state < 0 =
+ * any; @endpoint_id 0 = all. */
 GPtrArray  *qualify_outbox_list                (QualifyStore         *store,
                                                 gint64                endpoint_id,
                                                 int                   state,

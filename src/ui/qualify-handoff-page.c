@@ -54,6 +54,7 @@ enum { OPEN_LEAD, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void reload (QualifyHandoffPage *self);
+static char *when (gint64 t);
 
 static void
 toast (QualifyHandoffPage *self,
@@ -307,6 +308,18 @@ endpoint_row (QualifyHandoffPage *self,
     subtitle = g_strdup_printf (_("%s · %s · %" G_GUINT64_FORMAT " pending · %s"), format_label (e->format),
                                 transitions, counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_SENDING],
                                 e->url);
+  if (e->state == QUALIFY_ENDPOINT_ACTIVE && e->failures > 0)
+    {
+      g_autofree char *next = when (e->retry_at);
+      g_autofree char *with_failures =
+        g_strdup_printf (ngettext ("%s\n%d failed attempt · next try %s",
+                                   "%s\n%d failed attempts in a row · next try %s", e->failures),
+                         subtitle, e->failures, next);
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_failures);
+      gtk_widget_add_css_class (row, "warning");
+    }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
