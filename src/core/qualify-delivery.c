@@ -568,7 +568,8 @@ freeze_document (Push             *push,
   if (!(lead = qualify_store_get_lead (push->store, row->lead_id, NULL)))
     return TRUE;   /* deleted: failed by the caller */
 
-  if ((explanation = qualify_explain_lead (push->store, row->lead_id, 0, NULL)))
+  /* the reasons as of the scoring that made the transition */
+  if ((explanation = qualify_explain_lead (push->store, row->lead_id, MAX (row->occurred_at, 1), NULL)))
     reasons = qualify_explanation_top_reasons (explanation, 3);
 
   d.id = row->id;

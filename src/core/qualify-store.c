@@ -157,7 +157,7 @@ static const char * const migrations[QUALIFY_STORE_SCHEMA_VERSION] = {
   "  created_at INTEGER NOT NULL DEFAULT (unixepoch()),"
   "  sent_at INTEGER, delivered_at INTEGER"
   ");"
-  "CREATE INDEX outbox_due ON outbox(endpoint_id, state, next_at, id);"
+  "CREATE INDEX outbox_due ON outbox(endpoint_id, state, id);"
   "CREATE INDEX outbox_lead ON outbox(lead_id);",
 };
 
