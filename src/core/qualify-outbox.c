@@ -182,6 +182,31 @@ qualify_outbox_list (QualifyStore  *store,
   return g_steal_pointer (&list);
 }
 
+GPtrArray *
+qualify_outbox_list_for_lead (QualifyStore  *store,
+                              gint64         lead_id,
+                              GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) qualify_delivery_free);
+  int rc;
+
+  if (!(stmt = _qualify_store_prepare (store,
+                                       "SELECT " DELIVERY_COLUMNS DELIVERY_FROM
+                                       " WHERE o.lead_id = ? ORDER BY o.id DESC",
+                                       error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, delivery_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      _qualify_store_set_error (store, rc, _("Could not read the hand-off queue"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
 QualifyDelivery *
 qualify_outbox_get (QualifyStore  *store,
                     gint64         id,

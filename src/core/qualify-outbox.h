@@ -76,6 +76,10 @@ GPtrArray  *qualify_outbox_list                (QualifyStore         *store,
                                                 int                   state,
                                                 guint                 limit,
                                                 GError              **error);
+/* Every delivery of one lead, newest first (the lead page's hand-off status). */
+GPtrArray  *qualify_outbox_list_for_lead       (QualifyStore         *store,
+                                                gint64                lead_id,
+                                                GError              **error);
 QualifyDelivery *qualify_outbox_get            (QualifyStore         *store,
                                                 gint64                id,
                                                 GError              **error);

@@ -14,6 +14,7 @@
 
 #include "qualify-lead-page.h"
 #include "qualify-lead-row.h"
+#include "qualify-outbox.h"
 #include "qualify-score-bar.h"
 #include "qualify-scorer.h"
 #include "qualify-store.h"
@@ -44,6 +45,7 @@ struct _QualifyLeadPage
   GtkLabel           *activity_heading;
   GtkListBox         *events_list;
   GtkListBox         *history_list;
+  GtkListBox         *handoff_list;
 
   GCancellable       *cancellable;
   gint64              lead_id;
@@ -64,6 +66,7 @@ typedef struct
   GPtrArray          *events;
   guint               n_events;
   GPtrArray          *history;
+  GPtrArray          *deliveries;
   char               *text;
 } LeadDetails;
 
@@ -76,6 +79,7 @@ lead_details_free (LeadDetails *d)
   g_free (d->explain_error);
   g_clear_pointer (&d->events, g_ptr_array_unref);
   g_clear_pointer (&d->history, g_ptr_array_unref);
+  g_clear_pointer (&d->deliveries, g_ptr_array_unref);
   g_free (d->text);
   g_free (d);
 }
@@ -96,7 +100,8 @@ load_thread (GTask        *task,
   if (!(store = qualify_store_open (d->path, &error)) ||
       !(d->lead = qualify_store_get_lead (store, d->lead_id, &error)) ||
       !(d->events = qualify_store_get_lead_events (store, d->lead_id, &error)) ||
-      !(d->history = qualify_store_get_status_history (store, d->lead_id, &error)))
+      !(d->history = qualify_store_get_status_history (store, d->lead_id, &error)) ||
+      !(d->deliveries = qualify_outbox_list_for_lead (store, d->lead_id, &error)))
     {
       g_task_return_error (task, error);
       return;
@@ -469,6 +474,63 @@ fill_events (QualifyLeadPage *self,
   gtk_label_set_text (self->activity_heading, heading);
 }
 
+/* Where each of the lead's transitions went: delivered, waiting, failed. */
+static void
+fill_handoff (QualifyLeadPage *self,
+              LeadDetails     *d)
+{
+  clear_list (self->handoff_list);
+
+  for (guint i = 0; i < d->deliveries->len; i++)
+    {
+      const QualifyDelivery *del = g_ptr_array_index (d->deliveries, i);
+      QualifyStatus to = QUALIFY_STATUS_NONE;
+      g_autofree char *title = NULL;
+      g_autofree char *detail = NULL;
+      g_autofree char *when = NULL;
+      const char *icon;
+
+      qualify_status_from_string (del->to_status, &to);
+      /* Translators: "MQL → HubSpot" */
+      title = g_strdup_printf (_("%s → %s"), qualify_status_display_label (to), del->endpoint);
+      switch (del->state)
+        {
+        case QUALIFY_DELIVERY_DELIVERED:
+          icon = "emblem-ok-symbolic";
+          detail = g_strdup_printf (_("Delivered (HTTP %d)"), del->last_status);
+          when = qualify_format_date_time (del->delivered_at);
+          break;
+        case QUALIFY_DELIVERY_FAILED:
+          icon = "dialog-error-symbolic";
+          detail = g_strdup_printf (_("Failed: %s"), del->last_error ? del->last_error : "");
+          break;
+        case QUALIFY_DELIVERY_DISCARDED:
+          icon = "edit-delete-symbolic";
+          detail = g_strdup (_("Discarded"));
+          break;
+        case QUALIFY_DELIVERY_PENDING:
+        case QUALIFY_DELIVERY_SENDING:
+        case QUALIFY_N_DELIVERY_STATES:
+        default:
+          icon = "content-loading-symbolic";
+          if (del->attempts > 0)
+            {
+              g_autofree char *next = qualify_format_date_time (del->next_at);
+              detail = g_strdup_printf (_("Waiting to retry at %s: %s"), next,
+                                        del->last_error ? del->last_error : "");
+            }
+          else
+            detail = g_strdup (_("Queued"));
+          break;
+        }
+      gtk_list_box_append (self->handoff_list, info_row_new (icon, title, detail, when));
+    }
+
+  if (d->deliveries->len == 0)
+    gtk_list_box_append (self->handoff_list,
+                         info_row_new (NULL, _("Not handed to a CRM"), NULL, NULL));
+}
+
 static void
 fill_history (QualifyLeadPage *self,
               LeadDetails     *d)
@@ -587,6 +649,7 @@ fill (QualifyLeadPage *self,
   fill_breakdown (self, d);
   fill_events (self, d);
   fill_history (self, d);
+  fill_handoff (self, d);
 
   g_free (self->text);
   self->text = g_steal_pointer (&d->text);
@@ -694,6 +757,7 @@ qualify_lead_page_class_init (QualifyLeadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QualifyLeadPage, activity_heading);
   gtk_widget_class_bind_template_child (widget_class, QualifyLeadPage, events_list);
   gtk_widget_class_bind_template_child (widget_class, QualifyLeadPage, history_list);
+  gtk_widget_class_bind_template_child (widget_class, QualifyLeadPage, handoff_list);
 
   gtk_widget_class_install_action (widget_class, "lead.copy-explanation", NULL,
                                    copy_explanation_action);
