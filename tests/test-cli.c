@@ -466,10 +466,71 @@ test_demo (Fixture       *f,
   g_assert_true (g_file_test (events, G_FILE_TEST_IS_REGULAR));
 }
 
+/* endpoint add / list / remove, push and deliveries, with the secret in a
+ * throwaway file keyring (libsecret's file backend, set up in main()). */
+static void
+test_endpoints (Fixture       *f,
+                gconstpointer  data)
+{
+  JsonNode *root;
+
+  g_assert_cmpint (run (f, "--db", f->db, "demo", "--leads", "300", "--events", "3000", "--seed", "5",
+                        "--now", AS_OF, NULL), ==, 0);
+
+  /* plain http over the network is refused, with the reason */
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "add", "Remote", "--url", "http://crm.example.com/x", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->err, "https://"));
+  /* a CRM format needs its token */
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "add", "HS", "--format", "hubspot",
+                        "--url", "https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->err, "--token"));
+
+  /* nothing listens on port 9: the push records the attempt and keeps the rows */
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "add", "Local", "--url", "http://127.0.0.1:9/hook",
+                        "--on", "mql,sql", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Signing secret (shown once"));
+  g_assert_nonnull (strstr (f->out, "whsec_"));
+  g_assert_nonnull (strstr (f->out, "--backlog"));
+
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Local"));
+  g_assert_nonnull (strstr (f->out, "pending 0"));
+
+  g_assert_cmpint (run (f, "--db", f->db, "push", "--endpoint", "Local", "--backlog", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Queued"));
+  g_assert_nonnull (strstr (f->out, "will retry 1"));
+
+  g_assert_cmpint (run (f, "--db", f->db, "deliveries", "--status", "pending", "--json", NULL), ==, 0);
+  root = parse_json (f->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), >, 1);
+  {
+    /* the latest activity first: the attempt that failed, with its next retry */
+    JsonObject *first = json_array_get_object_element (json_node_get_array (root), 0);
+
+    g_assert_cmpint (json_object_get_int_member (first, "attempts"), ==, 1);
+    g_assert_nonnull (json_object_get_string_member (first, "next_retry"));
+    g_assert_nonnull (json_object_get_string_member (first, "last_error"));
+  }
+  json_node_unref (root);
+
+  g_assert_cmpint (run (f, "--db", f->db, "deliveries", "--status", "nonsense", NULL), ==, 1);
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "remove", "Local", NULL), ==, 0);
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "remove", "Local", NULL), ==, 1);
+  g_assert_cmpint (run (f, "--db", f->db, "deliveries", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "No deliveries"));
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *keyring_dir = g_dir_make_tmp ("qualify-cli-keyring-XXXXXX", NULL);
+  g_autofree char *keyring = g_build_filename (keyring_dir, "keyring", NULL);
+
+  /* inherited by the qualify-cli processes */
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -481,6 +542,7 @@ main (int    argc,
   ADD ("/cli/score-list-explain", test_score_list_explain);
   ADD ("/cli/export", test_export);
   ADD ("/cli/demo", test_demo);
+  ADD ("/cli/endpoints", test_endpoints);
 #undef ADD
 
   return g_test_run ();

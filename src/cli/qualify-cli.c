@@ -772,6 +772,46 @@ model_history (Cli     *cli,
   return EXIT_OK;
 }
 
+/* "GROUP COMMAND …": prints the group's commands for --help (or when none is
+ * given, then fails) and runs the one named. */
+static int
+run_subcommand (Cli                 *cli,
+                const char          *group,
+                const Command       *subcommands,
+                guint                n,
+                int                  argc,
+                char               **argv,
+                GError             **error)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (names, "%s%s", i == 0 ? "" : (i == n - 1 ? _(" or ") : ", "), subcommands[i].name);
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      FILE *out = argc < 2 ? stderr : stdout;
+
+      fprintf (out, _("Usage:\n  %s %s COMMAND\n\nCommands:\n"), cli->prgname, group);
+      for (guint i = 0; i < n; i++)
+        fprintf (out, "  %s %-8s %-40s %s\n", group, subcommands[i].name, subcommands[i].usage,
+                 _(subcommands[i].summary));
+      if (argc < 2)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("%s: missing command (%s)."), group, names->str);
+          return -1;
+        }
+      return EXIT_OK;
+    }
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (argv[1], subcommands[i].name))
+      return subcommands[i].func (cli, argc - 1, argv + 1, error);
+
+  g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("Unknown %s command “%s”: use %s."), group, argv[1], names->str);
+  return -1;
+}
+
 static int
 cmd_model (Cli     *cli,
            int      argc,
@@ -784,29 +824,7 @@ cmd_model (Cli     *cli,
     { "history", model_history, "", N_("list saved versions") },
   };
 
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      FILE *out = argc < 2 ? stderr : stdout;
-
-      fprintf (out, _("Usage:\n  %s model COMMAND\n\nCommands:\n"), cli->prgname);
-      for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-        fprintf (out, "  model %-8s %-28s %s\n", subcommands[i].name, subcommands[i].usage,
-                 _(subcommands[i].summary));
-      if (argc < 2)
-        {
-          g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("model: missing command (set, show or history)."));
-          return -1;
-        }
-      return EXIT_OK;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    if (g_str_equal (argv[1], subcommands[i].name))
-      return subcommands[i].func (cli, argc - 1, argv + 1, error);
-
-  g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
-               _("Unknown model command “%s”: use set, show or history."), argv[1]);
-  return -1;
+  return run_subcommand (cli, "model", subcommands, G_N_ELEMENTS (subcommands), argc, argv, error);
 }
 
 /* score */
@@ -1725,27 +1743,7 @@ cmd_endpoint (Cli     *cli,
     { "resume", endpoint_resume, "NAME", N_("resume a paused or disabled endpoint") },
   };
 
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      FILE *out = argc < 2 ? stderr : stdout;
-
-      fprintf (out, _("Usage:\n  %s endpoint COMMAND\n\nCommands:\n"), cli->prgname);
-      for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-        fprintf (out, "  endpoint %-7s %-62s %s\n", subcommands[i].name, subcommands[i].usage,
-                 _(subcommands[i].summary));
-      if (argc < 2)
-        {
-          g_set_error (error, CLI_ERROR, CLI_ERROR_USER, _("endpoint: missing command (add, list, remove, test or resume)."));
-          return -1;
-        }
-      return EXIT_OK;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    if (g_str_equal (argv[1], subcommands[i].name))
-      return subcommands[i].func (cli, argc - 1, argv + 1, error);
-  g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
-               _("Unknown endpoint command “%s”: use add, list, remove, test or resume."), argv[1]);
-  return -1;
+  return run_subcommand (cli, "endpoint", subcommands, G_N_ELEMENTS (subcommands), argc, argv, error);
 }
 
 static void

@@ -150,6 +150,25 @@ delivery_from_row (sqlite3_stmt *stmt)
   return d;
 }
 
+/* Steps @stmt to the end, one QualifyDelivery per row. */
+static GPtrArray *
+collect_deliveries (QualifyStore  *store,
+                    sqlite3_stmt  *stmt,
+                    GError       **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) qualify_delivery_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, delivery_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      _qualify_store_set_error (store, rc, _("Could not read the hand-off queue"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
 GPtrArray *
 qualify_outbox_list (QualifyStore  *store,
                      gint64         endpoint_id,
@@ -158,8 +177,6 @@ qualify_outbox_list (QualifyStore  *store,
                      GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) qualify_delivery_free);
-  int rc;
 
   if (!(stmt = _qualify_store_prepare (store,
                                        "SELECT " DELIVERY_COLUMNS DELIVERY_FROM
@@ -172,14 +189,7 @@ qualify_outbox_list (QualifyStore  *store,
   if (state >= 0 && state < QUALIFY_N_DELIVERY_STATES)
     sqlite3_bind_text (stmt, 2, state_names[state], -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, limit > 0 ? limit : G_MAXINT64);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, delivery_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      _qualify_store_set_error (store, rc, _("Could not read the hand-off queue"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return collect_deliveries (store, stmt, error);
 }
 
 GPtrArray *
@@ -187,24 +197,15 @@ qualify_outbox_list_for_lead (QualifyStore  *store,
                               gint64         lead_id,
                               GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) qualify_delivery_free);
-  int rc;
+  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store,
+                                                         "SELECT " DELIVERY_COLUMNS DELIVERY_FROM
+                                                         " WHERE o.lead_id = ? ORDER BY o.id DESC",
+                                                         error);
 
-  if (!(stmt = _qualify_store_prepare (store,
-                                       "SELECT " DELIVERY_COLUMNS DELIVERY_FROM
-                                       " WHERE o.lead_id = ? ORDER BY o.id DESC",
-                                       error)))
+  if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, lead_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, delivery_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      _qualify_store_set_error (store, rc, _("Could not read the hand-off queue"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return collect_deliveries (store, stmt, error);
 }
 
 QualifyDelivery *
