@@ -24,6 +24,7 @@
 #include "qualify-outbox.h"
 #include "qualify-secrets.h"
 #include "qualify-webhook.h"
+#include "qualify-whatif.h"
 #include "qualify-demo.h"
 #include "qualify-export.h"
 #include "qualify-importer.h"
@@ -772,6 +773,95 @@ model_history (Cli     *cli,
   return EXIT_OK;
 }
 
+static int
+model_whatif (Cli     *cli,
+              int      argc,
+              char   **argv,
+              GError **error)
+{
+  gboolean as_json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyModel) draft = NULL;
+  g_autoptr(QualifyWhatIf) whatif = NULL;
+  g_autoptr(QualifyWhatIfResult) r = NULL;
+  gint64 t0;
+  double load_ms;
+
+  context = command_context (cli, "model whatif", "FILE.json",
+                             _("Shows what a draft model would change — leads per status and the "
+                               "difference, who would newly qualify or drop out, the score "
+                               "distribution — without saving or rescoring anything."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 1, 1, "model whatif FILE.json [--json]", error))
+    return -1;
+  if (!(draft = qualify_model_new_from_file (argv[1], error)))
+    return -1;
+  if (!(store = open_store (cli, FALSE, error)))
+    return -1;
+  t0 = g_get_monotonic_time ();
+  if (!(whatif = qualify_whatif_new (store, 0, NULL, error)))
+    return -1;
+  load_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  if (!(r = qualify_whatif_evaluate (whatif, draft, error)))
+    return -1;
+
+  if (as_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      for (QualifyStatus s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
+        {
+          json_builder_set_member_name (b, qualify_status_to_string (s));
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "active");
+          json_builder_add_int_value (b, r->active[s]);
+          json_builder_set_member_name (b, "draft");
+          json_builder_add_int_value (b, r->draft[s]);
+          json_builder_end_object (b);
+        }
+      json_builder_set_member_name (b, "newly_qualified");
+      json_builder_add_int_value (b, r->n_newly_qualified);
+      json_builder_set_member_name (b, "dropped");
+      json_builder_add_int_value (b, r->n_dropped);
+      json_builder_set_member_name (b, "evaluate_ms");
+      json_builder_add_double_value (b, r->elapsed_ms);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+      return EXIT_OK;
+    }
+
+  g_print (_("What “%s” would do (as of the latest scoring):\n"), argv[1]);
+  for (QualifyStatus s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
+    {
+      g_autofree char *a = format_count (r->active[s]);
+      g_autofree char *d = format_count (r->draft[s]);
+      gint64 delta = (gint64) r->draft[s] - (gint64) r->active[s];
+
+      g_print ("  %-14s %10s → %-10s %+" G_GINT64_FORMAT "\n", qualify_status_to_string (s), a, d, delta);
+    }
+  g_print (_("  newly MQL/SQL %" G_GUINT64_FORMAT " · no longer MQL/SQL %" G_GUINT64_FORMAT "\n"),
+           r->n_newly_qualified, r->n_dropped);
+  g_print (_("  score distribution (active | draft), MQL threshold %.0f:\n"), r->mql_threshold);
+  for (guint i = 0; i < QUALIFY_WHATIF_BINS; i++)
+    if (r->histogram_active[i] || r->histogram_draft[i])
+      g_print ("    %6.0f–%-6.0f %10" G_GUINT64_FORMAT " | %-10" G_GUINT64_FORMAT "%s\n",
+               r->bin_min + i * r->bin_width, r->bin_min + (i + 1) * r->bin_width,
+               r->histogram_active[i], r->histogram_draft[i],
+               r->mql_threshold >= r->bin_min + i * r->bin_width &&
+               r->mql_threshold < r->bin_min + (i + 1) * r->bin_width ? _("  ← MQL threshold") : "");
+  g_print (_("  time: load %.0f ms · evaluate %.0f ms\n"), load_ms, r->elapsed_ms);
+  return EXIT_OK;
+}
+
 /* "GROUP COMMAND …": prints the group's commands for --help (or when none is
  * given, then fails) and runs the one named. */
 static int
@@ -822,6 +912,7 @@ cmd_model (Cli     *cli,
     { "set", model_set, "FILE.json [--note TEXT]", N_("save and activate a model") },
     { "show", model_show, "[--json] [--version N]", N_("show the active model") },
     { "history", model_history, "", N_("list saved versions") },
+    { "whatif", model_whatif, "FILE.json [--json]", N_("preview what a draft would change") },
   };
 
   return run_subcommand (cli, "model", subcommands, G_N_ELEMENTS (subcommands), argc, argv, error);
@@ -1937,7 +2028,7 @@ static const Command commands[] = {
   { "init", cmd_init, "", N_("create or upgrade the workspace") },
   { "import", cmd_import, "leads|events FILE [--map H=F]… [--encoding E] [--delimiter C] [--errors OUT]",
     N_("import leads or events from CSV") },
-  { "model", cmd_model, "set FILE.json | show [--json] | history", N_("scoring model versions") },
+  { "model", cmd_model, "set FILE.json | show [--json] | history | whatif FILE.json", N_("scoring model versions") },
   { "score", cmd_score, "[--as-of ISO8601]", N_("rescore every lead") },
   { "explain", cmd_explain, "EMAIL [--json] [--as-of ISO8601]", N_("every contribution to one lead's score") },
   { "list", cmd_list, "[--status S] [--grade G] [--sort KEY] [--limit N] [--json]", N_("leads with their results") },
