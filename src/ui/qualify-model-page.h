@@ -1,0 +1,45 @@
+/* qualify-model-page.h
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "qualify-whatif.h"
+
+G_BEGIN_DECLS
+
+#define QUALIFY_TYPE_MODEL_PAGE (qualify_model_page_get_type ())
+G_DECLARE_FINAL_TYPE (QualifyModelPage, qualify_model_page, QUALIFY, MODEL_PAGE, AdwBin)
+
+/* The Model view: the active model as an editable draft (thresholds, the
+ * points of every rule, decay, rules on or off), a live what-if against the
+ * active model, Apply with a note (a new version, rescored), version history
+ * with restore, import/export and templates.
+ * Signals: "open-lead" (gint64 lead id), "applied" (gint64 version). */
+GtkWidget                 *qualify_model_page_new            (void);
+void                       qualify_model_page_set_workspace  (QualifyModelPage *self,
+                                                              const char       *path);
+
+/* For tests */
+gboolean                   _qualify_model_page_is_busy       (QualifyModelPage *self);
+/* The latest what-if, NULL before the first. */
+const QualifyWhatIfResult *_qualify_model_page_get_result    (QualifyModelPage *self);
+/* The spin button of the MQL threshold, and of a rule's points (section "fit",
+ * "engagement"; @index in the model's order). */
+GtkSpinButton             *_qualify_model_page_get_threshold_spin (QualifyModelPage *self);
+GtkSpinButton             *_qualify_model_page_get_points_spin (QualifyModelPage *self,
+                                                                const char       *section,
+                                                                guint             index);
+/* The draft as a model (NULL with the error shown when invalid). */
+QualifyModel              *_qualify_model_page_dup_draft     (QualifyModelPage *self);
+const char                *_qualify_model_page_get_state_text (QualifyModelPage *self);
+/* Apply…'s "Apply" response, without the dialog. */
+void                       _qualify_model_page_apply         (QualifyModelPage *self,
+                                                              const char       *note);
+
+G_END_DECLS
