@@ -42,6 +42,7 @@ typedef struct
   GPtrArray   *ids;               /* webhook-id per request */
   GPtrArray   *bodies;
   GPtrArray   *auth;
+  GPtrArray   *requests_seen;     /* "METHOD path?query" */
   GHashTable  *seen;              /* dedup by webhook-id */
   gboolean     signatures_ok;
   char        *secret;
@@ -114,6 +115,12 @@ crm_handler (SoupServer        *server,
   g_ptr_array_add (crm->ids, g_strdup (id ? id : ""));
   g_ptr_array_add (crm->bodies, g_strndup (data ? data : "", len));
   g_ptr_array_add (crm->auth, g_strdup (soup_message_headers_get_one (headers, "Authorization")));
+  {
+    GUri *uri = soup_server_message_get_uri (msg);
+    g_ptr_array_add (crm->requests_seen, g_strdup_printf ("%s %s%s%s", soup_server_message_get_method (msg),
+                                                          g_uri_get_path (uri), g_uri_get_query (uri) ? "?" : "",
+                                                          g_uri_get_query (uri) ? g_uri_get_query (uri) : ""));
+  }
   if (crm->secret != NULL &&
       !verify_independently (crm->secret, id, soup_message_headers_get_one (headers, "webhook-timestamp"),
                              data ? data : "", len, soup_message_headers_get_one (headers, "webhook-signature")))
@@ -125,6 +132,11 @@ crm_handler (SoupServer        *server,
     status = crm->always_status;
   else if (id != NULL && *id)
     g_hash_table_add (crm->seen, g_strdup (id));
+
+  if (status == 200 && g_str_has_suffix (path, "/v1/persons/search"))
+    g_string_assign (reply, "{\"success\":true,\"data\":{\"items\":[]}}");
+  else if (status == 200 && g_str_has_suffix (path, "/v1/persons"))
+    g_string_assign (reply, "{\"success\":true,\"data\":{\"id\":4242}}");
 
   if (status == 200 && crm->reject_email != NULL && data && strstr (data, crm->reject_email))
     {
@@ -193,6 +205,7 @@ crm_start (gboolean tls)
   crm->ids = g_ptr_array_new_with_free_func (g_free);
   crm->bodies = g_ptr_array_new_with_free_func (g_free);
   crm->auth = g_ptr_array_new_with_free_func (g_free);
+  crm->requests_seen = g_ptr_array_new_with_free_func (g_free);
   crm->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   crm->signatures_ok = TRUE;
   crm->tls = tls;
@@ -216,6 +229,7 @@ crm_stop (Crm *crm)
   g_ptr_array_unref (crm->ids);
   g_ptr_array_unref (crm->bodies);
   g_ptr_array_unref (crm->auth);
+  g_ptr_array_unref (crm->requests_seen);
   g_hash_table_unref (crm->seen);
   g_free (crm->secret);
   g_free (crm);
@@ -586,6 +600,89 @@ test_delivery_hubspot_batch (void)
 }
 
 static void
+test_delivery_salesforce (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Salesforce", url, QUALIFY_FORMAT_SALESFORCE);
+  g_autoptr(QualifyStore) store = NULL;
+  QualifyPushSummary summary;
+  guint64 queued;
+
+  endpoint->external_id = g_strdup ("Qualify_Email__c");
+  store = workspace_with_endpoint (endpoint, "00D-sf-token", &queued);
+  /* a lead without a last name or company still goes, with a visible placeholder */
+  g_assert_true (_qualify_store_exec (store, "UPDATE leads SET last_name = NULL, company = NULL"
+                                             " WHERE id = (SELECT lead_id FROM outbox ORDER BY id LIMIT 1)", NULL));
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.delivered, ==, queued);
+  /* one upsert per lead on the external id, with the bearer token */
+  g_assert_cmpuint (crm->requests, ==, queued);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (crm->requests_seen, 0),
+                                   "PATCH /services/data/v59.0/sobjects/Lead/Qualify_Email__c/"));
+  g_assert_cmpstr (g_ptr_array_index (crm->auth, 0), ==, "Bearer 00D-sf-token");
+  g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 0), "\"LastName\":\"[not provided]\""));
+  g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 0), "\"Company\":\"[not provided]\""));
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE last_error LIKE '%not provided%'"), ==, 1);
+  crm_stop (crm);
+}
+
+static void
+test_delivery_pipedrive (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/api");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Pipedrive", url, QUALIFY_FORMAT_PIPEDRIVE);
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, "pd-token-123", &(guint64){ 0 });
+  QualifyPushSummary summary;
+  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.delivered, ==, queued);
+  /* per lead: look the person up by email, create them, add the lead */
+  g_assert_cmpuint (crm->requests, ==, 3 * queued);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (crm->requests_seen, 0), "GET /api/v1/persons/search?api_token=pd-token-123"));
+  g_assert_nonnull (strstr (g_ptr_array_index (crm->requests_seen, 0), "&term="));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (crm->requests_seen, 1), "POST /api/v1/persons?api_token="));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (crm->requests_seen, 2), "POST /api/v1/leads?api_token="));
+  g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 2), "\"person_id\":4242"));
+  g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 1), "\"email\""));
+  crm_stop (crm);
+}
+
+/* A receiver slower than the timeout: the attempt is abandoned, recorded and retried. */
+static void
+test_delivery_slow_receiver (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Slow", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
+  g_autoptr(QualifyDelivery) tried = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  QualifyPushSummary summary;
+
+  g_setenv ("QUALIFY_DELIVERY_TIMEOUT", "1", TRUE);
+  crm->delay_ms = 2500;
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_unsetenv ("QUALIFY_DELIVERY_TIMEOUT");
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.delivered, ==, 0);
+  g_assert_cmpuint (summary.retrying, ==, 1);
+  rows = qualify_outbox_list (store, 0, QUALIFY_DELIVERY_PENDING, 1, &error);
+  g_assert_cmpint (((QualifyDelivery *) g_ptr_array_index (rows, 0))->attempts, ==, 1);
+  g_assert_nonnull (strstr (((QualifyDelivery *) g_ptr_array_index (rows, 0))->last_error, "No answer within 1 seconds"));
+  crm->delay_ms = 0;
+  crm_stop (crm);
+}
+
+static void
 test_delivery_self_signed_refused (void)
 {
   g_autoptr(GError) error = NULL;
@@ -680,6 +777,9 @@ main (int   argc,
   g_test_add_func ("/delivery/recovers-after-crash", test_delivery_recovers_after_crash);
   g_test_add_func ("/delivery/killed-cli", test_delivery_killed_cli);
   g_test_add_func ("/delivery/hubspot-batch", test_delivery_hubspot_batch);
+  g_test_add_func ("/delivery/salesforce", test_delivery_salesforce);
+  g_test_add_func ("/delivery/slow-receiver", test_delivery_slow_receiver);
+  g_test_add_func ("/delivery/pipedrive", test_delivery_pipedrive);
   g_test_add_func ("/delivery/self-signed-refused", test_delivery_self_signed_refused);
   g_test_add_func ("/delivery/backlog", test_delivery_backlog);
 
