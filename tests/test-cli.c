@@ -472,6 +472,7 @@ static void
 test_endpoints (Fixture       *f,
                 gconstpointer  data)
 {
+  g_autofree char *first_secret = NULL;
   JsonNode *root;
 
   g_assert_cmpint (run (f, "--db", f->db, "demo", "--leads", "300", "--events", "3000", "--seed", "5",
@@ -490,6 +491,7 @@ test_endpoints (Fixture       *f,
                         "--on", "mql,sql", NULL), ==, 0);
   g_assert_nonnull (strstr (f->out, "Signing secret (shown once"));
   g_assert_nonnull (strstr (f->out, "whsec_"));
+  first_secret = g_strndup (strstr (f->out, "whsec_"), 50);
   g_assert_nonnull (strstr (f->out, "--backlog"));
 
   g_assert_cmpint (run (f, "--db", f->db, "endpoint", "list", NULL), ==, 0);
@@ -513,6 +515,11 @@ test_endpoints (Fixture       *f,
   }
   json_node_unref (root);
 
+  /* a rotated secret is new, and printed once */
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "rotate", "Local", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "New signing secret"));
+  g_assert_nonnull (strstr (f->out, "whsec_"));
+  g_assert_cmpstr (strstr (f->out, "whsec_"), !=, first_secret);
   g_assert_cmpint (run (f, "--db", f->db, "deliveries", "--status", "nonsense", NULL), ==, 1);
   g_assert_cmpint (run (f, "--db", f->db, "endpoint", "remove", "Local", NULL), ==, 0);
   g_assert_cmpint (run (f, "--db", f->db, "endpoint", "remove", "Local", NULL), ==, 1);

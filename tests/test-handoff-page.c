@@ -18,6 +18,7 @@
 #include "qualify-endpoint-dialog.h"
 #include "qualify-handoff-page.h"
 #include "qualify-outbox.h"
+#include "qualify-secrets.h"
 #include "qualify-store.h"
 #include "qualify-webhook.h"
 
@@ -244,6 +245,25 @@ test_handoff_page_push (void)
         g_assert_cmpint (tried->last_status, ==, 503);
       }
     }
+
+  /* Edit: a new URL, the secret kept in the keyring under the (new) name */
+  {
+    g_autofree char *url2 = g_strdup_printf ("http://127.0.0.1:%u/hook2", receiver->port);
+    g_autoptr(QualifyEndpoint) edited = NULL;
+    g_autofree char *workspace_id = qualify_store_dup_workspace_id (store, &error);
+    g_autofree char *kept = NULL;
+
+    dialog = QUALIFY_ENDPOINT_DIALOG (qualify_endpoint_dialog_new_for_edit (GTK_WINDOW (window), path, "Local CRM"));
+    gtk_window_present (GTK_WINDOW (dialog));
+    g_assert_null (_qualify_endpoint_dialog_submit (dialog, "Local CRM (edited)", url2, QUALIFY_FORMAT_WEBHOOK, NULL));
+    edited = qualify_endpoint_get (store, "Local CRM (edited)", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (edited->url, ==, url2);
+    kept = qualify_secrets_lookup (workspace_id, "Local CRM (edited)", NULL, &error);
+    g_assert_cmpstr (kept, ==, receiver->secret);
+    g_assert_null (qualify_secrets_lookup (workspace_id, "Local CRM", NULL, &error));
+    g_assert_cmpuint (_qualify_handoff_page_get_n_endpoints (QUALIFY_HANDOFF_PAGE (page)), ==, 1);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   receiver_stop (receiver);

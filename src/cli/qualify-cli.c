@@ -1797,6 +1797,42 @@ endpoint_resume (Cli     *cli,
 }
 
 static int
+endpoint_rotate (Cli     *cli,
+                 int      argc,
+                 char   **argv,
+                 GError **error)
+{
+  g_autoptr(GOptionContext) context = command_context (cli, "endpoint rotate", "NAME",
+                                                       _("Gives a webhook endpoint a new signing secret, "
+                                                         "printed once; requests are signed with it from now on."),
+                                                       NULL);
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyEndpoint) endpoint = NULL;
+  g_autofree char *workspace_id = NULL;
+  g_autofree char *secret = NULL;
+
+  if (!parse_options (context, &argc, &argv, error) || !check_args (argc, 1, 1, "endpoint rotate NAME", error))
+    return -1;
+  if (!(store = open_store (cli, FALSE, error)) ||
+      !(endpoint = qualify_endpoint_get (store, argv[1], error)) ||
+      !(workspace_id = qualify_store_dup_workspace_id (store, error)))
+    return -1;
+  if (endpoint->format != QUALIFY_FORMAT_WEBHOOK)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("“%s” is a %s endpoint: it has a token, not a signing secret; set a new one with "
+                     "“endpoint remove” and “endpoint add … --token”."),
+                   endpoint->name, qualify_endpoint_format_to_string (endpoint->format));
+      return -1;
+    }
+  secret = qualify_webhook_generate_secret ();
+  if (!qualify_secrets_store (workspace_id, endpoint->name, secret, NULL, error))
+    return -1;
+  g_print (_("New signing secret for “%s” (shown once; it is in your keyring): %s\n"), endpoint->name, secret);
+  return EXIT_OK;
+}
+
+static int
 endpoint_test (Cli     *cli,
                int      argc,
                char   **argv,
@@ -1832,6 +1868,7 @@ cmd_endpoint (Cli     *cli,
     { "remove", endpoint_remove, "NAME", N_("remove an endpoint and its queue") },
     { "test", endpoint_test, "NAME", N_("send a test event, print request and response") },
     { "resume", endpoint_resume, "NAME", N_("resume a paused or disabled endpoint") },
+    { "rotate", endpoint_rotate, "NAME", N_("new signing secret for a webhook, shown once") },
   };
 
   return run_subcommand (cli, "endpoint", subcommands, G_N_ELEMENTS (subcommands), argc, argv, error);

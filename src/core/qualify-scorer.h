@@ -100,6 +100,19 @@ gboolean             qualify_score_workspace        (QualifyStore        *store,
                                                      GCancellable        *cancellable,
                                                      QualifyScoreSummary *summary,
                                                      GError             **error);
+/* Saves @model as a new version (with @note, may be NULL), makes it the active
+ * model and rescores every lead as of @as_of (0 = now), all in ONE transaction:
+ * if anything fails (or @cancellable is cancelled) nothing is written and the
+ * previous model stays active. Status-history rows give the new version as reason
+ * ("Scored with model version N") and the version's mql_count is the MQL count of
+ * that run. Returns the new version, 0 on error. */
+gint64               qualify_model_apply            (QualifyStore        *store,
+                                                     QualifyModel        *model,
+                                                     const char          *note,
+                                                     gint64               as_of,
+                                                     GCancellable        *cancellable,
+                                                     QualifyScoreSummary *summary,
+                                                     GError             **error);
 /* Explains one stored lead as of @as_of (0 = the as-of of the latest run) with the
  * active model. */
 QualifyExplanation  *qualify_explain_lead           (QualifyStore        *store,

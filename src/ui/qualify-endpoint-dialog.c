@@ -28,6 +28,7 @@ struct _QualifyEndpointDialog
   AdwComboRow          *format_row;
   AdwEntryRow          *url_row;
   AdwPasswordEntryRow  *token_row;
+  AdwEntryRow          *mapping_row;
   AdwActionRow         *secret_info_row;
   GtkSwitch            *mql_switch;
   GtkSwitch            *sql_switch;
@@ -37,6 +38,8 @@ struct _QualifyEndpointDialog
   GtkLabel             *secret_label;
 
   char                 *path;
+  char                 *editing;      /* name of the endpoint being edited, or NULL */
+  gint64                editing_id;
   char                 *secret;
   char                 *error;
 };
@@ -61,6 +64,17 @@ format_changed_cb (QualifyEndpointDialog *self)
   const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
 
   gtk_widget_set_visible (GTK_WIDGET (self->token_row), !webhook);
+  gtk_widget_set_visible (GTK_WIDGET (self->mapping_row), !webhook);
+  {
+    const char *mapping = gtk_editable_get_text (GTK_EDITABLE (self->mapping_row));
+    gboolean is_default = *mapping == '\0';
+
+    for (guint i = 0; i < QUALIFY_N_FORMATS && !is_default; i++)
+      is_default = g_strcmp0 (mapping, qualify_endpoint_default_mapping (i)) == 0;
+    if (is_default)
+      gtk_editable_set_text (GTK_EDITABLE (self->mapping_row),
+                             webhook ? "" : qualify_endpoint_default_mapping (format));
+  }
   gtk_widget_set_visible (GTK_WIDGET (self->secret_info_row), webhook);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row),
                                  format == QUALIFY_FORMAT_PIPEDRIVE ? _("API Token") : _("Access Token"));
@@ -81,6 +95,55 @@ show_error (QualifyEndpointDialog *self,
   self->error = g_strdup (message);
   gtk_label_set_text (self->error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+/* Saves an edited endpoint; a new token replaces the one in the keyring, a
+ * rename moves the secret to the new name. */
+static void
+save_edit (QualifyEndpointDialog *self,
+           QualifyEndpoint       *endpoint,
+           const char            *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyEndpoint) before = NULL;
+  g_autofree char *workspace_id = NULL;
+  g_autofree char *secret = NULL;
+
+  if (!(store = qualify_store_open (self->path, &error)) ||
+      !(workspace_id = qualify_store_dup_workspace_id (store, &error)) ||
+      !(before = qualify_endpoint_get (store, self->editing, &error)))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  endpoint->id = before->id;
+  endpoint->enabled = before->enabled;
+  if (endpoint->external_id == NULL)
+    endpoint->external_id = g_strdup (before->external_id);
+
+  if (token != NULL && *token != '\0' && endpoint->format != QUALIFY_FORMAT_WEBHOOK)
+    secret = g_strdup (token);
+  else if (!(secret = qualify_secrets_lookup (workspace_id, self->editing, NULL, &error)) &&
+           endpoint->format != QUALIFY_FORMAT_WEBHOOK)
+    {
+      show_error (self, error ? error->message : _("Enter the access token the CRM gave you."));
+      return;
+    }
+  if (secret == NULL)
+    secret = qualify_webhook_generate_secret ();   /* a webhook whose secret was lost */
+
+  if (!qualify_endpoint_update (store, endpoint, &error) ||
+      !qualify_secrets_store (workspace_id, endpoint->name, secret, NULL, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  if (g_strcmp0 (endpoint->name, self->editing) != 0)
+    qualify_secrets_clear (workspace_id, self->editing, NULL, NULL);
+  show_error (self, NULL);
+  g_signal_emit (self, signals[ADDED], 0, endpoint->id, endpoint->name);
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -104,6 +167,19 @@ add_activated (GtkWidget  *widget,
                           (gtk_switch_get_active (self->sql_switch) ? 1u << QUALIFY_STATUS_SQL : 0) |
                           (gtk_switch_get_active (self->dq_switch) ? 1u << QUALIFY_STATUS_DISQUALIFIED : 0);
   endpoint->auto_push = gtk_switch_get_active (self->auto_switch);
+  {
+    const char *mapping = gtk_editable_get_text (GTK_EDITABLE (self->mapping_row));
+
+    if (format != QUALIFY_FORMAT_WEBHOOK && *mapping != '\0' &&
+        g_strcmp0 (mapping, qualify_endpoint_default_mapping (format)) != 0)
+      endpoint->mapping = g_strdup (mapping);
+  }
+
+  if (self->editing != NULL)
+    {
+      save_edit (self, endpoint, token);
+      return;
+    }
 
   if (format == QUALIFY_FORMAT_WEBHOOK)
     secret = qualify_webhook_generate_secret ();
@@ -162,6 +238,7 @@ qualify_endpoint_dialog_finalize (GObject *object)
   QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (object);
 
   g_free (self->path);
+  g_free (self->editing);
   if (self->secret)
     memset (self->secret, 0, strlen (self->secret));
   g_free (self->secret);
@@ -189,6 +266,7 @@ qualify_endpoint_dialog_class_init (QualifyEndpointDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, format_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, url_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, token_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, mapping_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, secret_info_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, mql_switch);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, sql_switch);
@@ -218,6 +296,35 @@ qualify_endpoint_dialog_new (GtkWindow  *parent,
                                               "transient-for", parent, NULL);
 
   self->path = g_strdup (workspace_path);
+  return GTK_WINDOW (self);
+}
+
+GtkWindow *
+qualify_endpoint_dialog_new_for_edit (GtkWindow  *parent,
+                                      const char *workspace_path,
+                                      const char *name)
+{
+  QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (qualify_endpoint_dialog_new (parent, workspace_path));
+  g_autoptr(QualifyStore) store = qualify_store_open (workspace_path, NULL);
+  g_autoptr(QualifyEndpoint) endpoint = store ? qualify_endpoint_get (store, name, NULL) : NULL;
+
+  self->editing = g_strdup (name);
+  gtk_window_set_title (GTK_WINDOW (self), _("Edit Endpoint"));
+  gtk_button_set_label (self->add_button, _("_Save"));
+  if (endpoint != NULL)
+    {
+      adw_combo_row_set_selected (self->format_row, endpoint->format);
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), endpoint->name);
+      gtk_editable_set_text (GTK_EDITABLE (self->url_row), endpoint->url);
+      if (endpoint->mapping)
+        gtk_editable_set_text (GTK_EDITABLE (self->mapping_row), endpoint->mapping);
+      gtk_switch_set_active (self->mql_switch, endpoint->transitions & (1u << QUALIFY_STATUS_MQL));
+      gtk_switch_set_active (self->sql_switch, endpoint->transitions & (1u << QUALIFY_STATUS_SQL));
+      gtk_switch_set_active (self->dq_switch, endpoint->transitions & (1u << QUALIFY_STATUS_DISQUALIFIED));
+      gtk_switch_set_active (self->auto_switch, endpoint->auto_push);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _("New Access Token (empty: keep)"));
+      adw_action_row_set_subtitle (self->secret_info_row, _("The signing secret stays as it is; rotate it from the endpoint's row."));
+    }
   return GTK_WINDOW (self);
 }
 

@@ -20,6 +20,11 @@ G_DECLARE_FINAL_TYPE (QualifyEndpointDialog, qualify_endpoint_dialog, QUALIFY, E
  * goes to the keyring. Signal "added" (gint64 endpoint id, const char *name). */
 GtkWindow *qualify_endpoint_dialog_new (GtkWindow  *parent,
                                         const char *workspace_path);
+/* Edits the endpoint called @name instead: the token field may stay empty to
+ * keep the one in the keyring. Emits "added" too, after saving. */
+GtkWindow *qualify_endpoint_dialog_new_for_edit (GtkWindow  *parent,
+                                                 const char *workspace_path,
+                                                 const char *name);
 
 /* For tests: fill the form and press Add, as a user would. Returns the error
  * shown, or NULL when the endpoint was added. */

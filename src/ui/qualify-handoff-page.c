@@ -20,6 +20,7 @@
 #include "qualify-parse.h"
 #include "qualify-secrets.h"
 #include "qualify-store.h"
+#include "qualify-webhook.h"
 
 #define LOG_ROWS 50
 
@@ -289,6 +290,91 @@ suffix_button (const char         *icon,
   return button;
 }
 
+static void
+edited_cb (GtkWindow          *dialog,
+           gint64              id,
+           const char         *name,
+           QualifyHandoffPage *self)
+{
+  reload (self);
+}
+
+static void
+edit_clicked_cb (GtkButton          *button,
+                 QualifyHandoffPage *self)
+{
+  GtkWindow *dialog = qualify_endpoint_dialog_new_for_edit (parent_window (self), self->path,
+                                                            g_object_get_data (G_OBJECT (button), "endpoint"));
+
+  g_signal_connect_object (dialog, "added", G_CALLBACK (edited_cb), self, 0);
+  gtk_window_present (dialog);
+}
+
+static void
+copy_secret_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         gpointer          user_data)
+{
+  const char *secret = g_object_get_data (G_OBJECT (dialog), "secret");
+
+  if (g_str_equal (response, "copy"))
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), secret);
+}
+
+static void
+rotate_response_cb (AdwMessageDialog   *dialog,
+                    const char         *response,
+                    QualifyHandoffPage *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (dialog), "endpoint");
+  g_autofree char *workspace_id = NULL;
+  g_autofree char *secret = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *shown;
+  GtkWidget *label;
+
+  if (!g_str_equal (response, "rotate") || self->store == NULL)
+    return;
+  secret = qualify_webhook_generate_secret ();
+  if (!(workspace_id = qualify_store_dup_workspace_id (self->store, &error)) ||
+      !qualify_secrets_store (workspace_id, name, secret, NULL, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  shown = adw_message_dialog_new (parent_window (self), _("New Signing Secret"),
+                                  _("Give it to the receiving side now: it is shown only this once. "
+                                    "Requests are signed with it from now on."));
+  label = gtk_label_new (secret);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
+  gtk_widget_add_css_class (label, "monospace");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (shown), label);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (shown), "close", _("_Close"), "copy", _("_Copy"), NULL);
+  g_object_set_data_full (G_OBJECT (shown), "secret", g_steal_pointer (&secret), g_free);
+  g_signal_connect (shown, "response", G_CALLBACK (copy_secret_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (shown));
+}
+
+static void
+rotate_clicked_cb (GtkButton          *button,
+                   QualifyHandoffPage *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (button), "endpoint");
+  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), _("Rotate Signing Secret?"), NULL);
+
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” gets a new secret at once; the receiver must be given it, or it "
+                                    "will reject what Qualify sends."), name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "rotate", _("_Rotate"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rotate", ADW_RESPONSE_DESTRUCTIVE);
+  g_object_set_data_full (G_OBJECT (dialog), "endpoint", g_strdup (name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rotate_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static GtkWidget *
 endpoint_row (QualifyHandoffPage *self,
               QualifyEndpoint    *e)
@@ -339,6 +425,13 @@ endpoint_row (QualifyHandoffPage *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              suffix_button ("mail-send-symbolic", _("Send Test Event"), e->name,
                                             G_CALLBACK (test_clicked_cb), self));
+  if (e->format == QUALIFY_FORMAT_WEBHOOK)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               suffix_button ("dialog-password-symbolic", _("Rotate Signing Secret"), e->name,
+                                              G_CALLBACK (rotate_clicked_cb), self));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             suffix_button ("document-edit-symbolic", _("Edit Endpoint"), e->name,
+                                            G_CALLBACK (edit_clicked_cb), self));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              suffix_button ("user-trash-symbolic", _("Remove Endpoint"), e->name,
                                             G_CALLBACK (remove_clicked_cb), self));
