@@ -16,6 +16,7 @@
 #include "qualify-dataset-private.h"
 #include "qualify-parse.h"
 #include "qualify-scorer.h"
+#include "qualify-scorer-private.h"
 #include "qualify-outbox.h"
 #include "qualify-store-private.h"
 
@@ -233,6 +234,26 @@ rule_field (const QualifyFieldRule *rule)
   return rule->field;
 }
 
+const char *
+_qualify_field_rule_get_column (const QualifyFieldRule *rule)
+{
+  return rule_field (rule);
+}
+
+guint8 *
+_qualify_field_rule_compile (const QualifyFieldRule *rule,
+                             const QualifyColumn    *column)
+{
+  guint8 *match = g_new0 (guint8, MAX (column->normal->len, 1));
+
+  /* id 0 is the empty value: only is_empty matches it */
+  match[0] = rule->op == QUALIFY_OP_IS_EMPTY;
+  for (guint id = 1; id < column->normal->len; id++)
+    match[id] = value_matches (rule, g_ptr_array_index (column->normal, id));
+
+  return match;
+}
+
 static gboolean
 compile_field_rule (QualifyScorer          *self,
                     const QualifyFieldRule *rule,
@@ -246,11 +267,7 @@ compile_field_rule (QualifyScorer          *self,
 
   out->rule = rule;
   out->column = column;
-  out->match = g_new0 (guint8, column->normal->len);
-  /* id 0 is the empty value: only is_empty matches it */
-  out->match[0] = rule->op == QUALIFY_OP_IS_EMPTY;
-  for (guint id = 1; id < column->normal->len; id++)
-    out->match[id] = value_matches (rule, g_ptr_array_index (column->normal, id));
+  out->match = _qualify_field_rule_compile (rule, column);
 
   return TRUE;
 }
@@ -1202,12 +1219,16 @@ write_results (QualifyStore           *store,
   return TRUE;
 }
 
-gboolean
-qualify_score_workspace (QualifyStore         *store,
-                         gint64                as_of,
-                         GCancellable         *cancellable,
-                         QualifyScoreSummary  *summary,
-                         GError              **error)
+/* The scoring job; with @apply, first saves it as a new active version (with
+ * @note) in the same transaction. */
+static gboolean
+score_workspace (QualifyStore         *store,
+                 QualifyModel         *apply,
+                 const char           *note,
+                 gint64                as_of,
+                 GCancellable         *cancellable,
+                 QualifyScoreSummary  *summary,
+                 GError              **error)
 {
   g_autoptr(QualifyModel) model = NULL;
   g_autoptr(QualifyDataset) dataset = NULL;
@@ -1239,8 +1260,18 @@ qualify_score_workspace (QualifyStore         *store,
     goto failed;
 
   t0 = g_get_monotonic_time ();
-  if (!(model = load_active_model (store, TRUE, &version, error)) ||
-      !(dataset = qualify_dataset_load (store, cancellable, error)))
+  if (apply != NULL)
+    {
+      g_autofree char *json = qualify_model_to_data (apply, TRUE);
+
+      if ((version = qualify_store_save_model (store, qualify_model_get_name (apply), json,
+                                               note, TRUE, error)) <= 0)
+        goto failed;
+      model = g_object_ref (apply);
+    }
+  else if (!(model = load_active_model (store, TRUE, &version, error)))
+    goto failed;
+  if (!(dataset = qualify_dataset_load (store, cancellable, error)))
     goto failed;
   g_debug ("dataset loaded in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   if (!(scorer = qualify_scorer_new (model, dataset, error)))
@@ -1273,6 +1304,47 @@ failed:
   qualify_store_rollback (store);
   g_cancellable_disconnect (cancellable, cancel_id);
   return FALSE;
+}
+
+gboolean
+qualify_score_workspace (QualifyStore         *store,
+                         gint64                as_of,
+                         GCancellable         *cancellable,
+                         QualifyScoreSummary  *summary,
+                         GError              **error)
+{
+  g_return_val_if_fail (QUALIFY_IS_STORE (store), FALSE);
+
+  return score_workspace (store, NULL, NULL, as_of, cancellable, summary, error);
+}
+
+/**
+ * qualify_model_apply:
+ *
+ * Saves @model as a new active version and rescores, in one transaction.
+ *
+ * Returns: the new version, 0 on error (nothing changed then)
+ */
+gint64
+qualify_model_apply (QualifyStore         *store,
+                     QualifyModel         *model,
+                     const char           *note,
+                     gint64                as_of,
+                     GCancellable         *cancellable,
+                     QualifyScoreSummary  *summary,
+                     GError              **error)
+{
+  QualifyScoreSummary local_summary;
+
+  g_return_val_if_fail (QUALIFY_IS_STORE (store), 0);
+  g_return_val_if_fail (QUALIFY_IS_MODEL (model), 0);
+
+  if (summary == NULL)
+    summary = &local_summary;
+  if (!score_workspace (store, model, note, as_of, cancellable, summary, error))
+    return 0;
+
+  return summary->model_version;
 }
 
 QualifyExplanation *

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "qualify-histogram.h"
+#include "qualify-lead-row.h"
 
 struct _QualifyHistogram
 {
@@ -28,20 +29,6 @@ struct _QualifyHistogram
 
 G_DEFINE_FINAL_TYPE (QualifyHistogram, qualify_histogram, GTK_TYPE_WIDGET)
 
-static GdkRGBA
-lookup_color (GtkWidget  *widget,
-              const char *name,
-              const char *fallback)
-{
-  GdkRGBA color;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), name, &color))
-    gdk_rgba_parse (&color, fallback);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  return color;
-}
-
 static void
 qualify_histogram_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -49,9 +36,9 @@ qualify_histogram_snapshot (GtkWidget   *widget,
   QualifyHistogram *self = QUALIFY_HISTOGRAM (widget);
   float width = gtk_widget_get_width (widget);
   float height = gtk_widget_get_height (widget) - 4;
-  GdkRGBA accent = lookup_color (widget, "accent_bg_color", "#3584e4");
-  GdkRGBA outline = lookup_color (widget, "window_fg_color", "#000000");
-  GdkRGBA threshold_color = lookup_color (widget, "warning_color", "#c64600");
+  GdkRGBA accent = qualify_lookup_color (widget, "accent_bg_color", "#3584e4");
+  GdkRGBA outline = qualify_lookup_color (widget, "window_fg_color", "#000000");
+  GdkRGBA threshold_color = qualify_lookup_color (widget, "warning_color", "#c64600");
   guint64 max = 1;
   float bar;
 

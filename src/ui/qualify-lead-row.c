@@ -217,3 +217,18 @@ qualify_format_date_time (gint64 unix_time)
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
+GdkRGBA
+qualify_lookup_color (GtkWidget  *widget,
+                      const char *name,
+                      const char *fallback)
+{
+  GdkRGBA color;
+
+  /* GTK 4.8 has no other way to read a named theme color */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), name, &color))
+    gdk_rgba_parse (&color, fallback);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  return color;
+}

@@ -11,6 +11,8 @@
 
 #include "qualify-lead-table.h"
 
+#include <gtk/gtk.h>
+
 #include "qualify-parse.h"
 
 G_BEGIN_DECLS
@@ -46,6 +48,10 @@ const char        *qualify_lead_row_get_grade   (QualifyLeadRow   *self);
 const char        *qualify_status_css_class     (QualifyStatus     status);
 const char        *qualify_grade_css_class      (const char       *grade);
 const char        *qualify_status_display_label (QualifyStatus     status);
+/* A named color of the theme (e.g. "accent_bg_color"), or @fallback. */
+GdkRGBA            qualify_lookup_color         (GtkWidget        *widget,
+                                                 const char       *name,
+                                                 const char       *fallback);
 char              *qualify_format_date          (gint64            unix_time);
 char              *qualify_format_date_time     (gint64            unix_time);
 /* 12403 → "12,403" (the locale's grouping; "," where the locale has none). */

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "qualify-lead-row.h"
 #include "qualify-score-bar.h"
 
 struct _QualifyScoreBar
@@ -29,21 +30,6 @@ struct _QualifyScoreBar
 G_DEFINE_FINAL_TYPE (QualifyScoreBar, qualify_score_bar, GTK_TYPE_WIDGET)
 
 #define BAR_HEIGHT 14.f
-
-static GdkRGBA
-lookup_color (GtkWidget  *widget,
-              const char *name,
-              const char *fallback)
-{
-  GdkRGBA color;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), name, &color))
-    gdk_rgba_parse (&color, fallback);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  return color;
-}
 
 static float
 x_for (QualifyScoreBar *self,
@@ -81,11 +67,11 @@ qualify_score_bar_snapshot (GtkWidget   *widget,
 
   /* The bar */
   if (self->total)
-    bar = lookup_color (widget, "accent_bg_color", "#3584e4");
+    bar = qualify_lookup_color (widget, "accent_bg_color", "#3584e4");
   else if (self->value >= 0)
-    bar = lookup_color (widget, "success_color", "#26a269");
+    bar = qualify_lookup_color (widget, "success_color", "#26a269");
   else
-    bar = lookup_color (widget, "error_color", "#c01c28");
+    bar = qualify_lookup_color (widget, "error_color", "#c01c28");
 
   x0 = x_for (self, MIN (self->start, self->start + self->value), width);
   x1 = x_for (self, MAX (self->start, self->start + self->value), width);
@@ -135,7 +121,7 @@ qualify_score_bar_snapshot (GtkWidget   *widget,
   /* Threshold marker: a dashed line across the whole height. */
   if (!isnan (self->threshold))
     {
-      GdkRGBA mark = lookup_color (widget, "warning_color", "#9c6e03");
+      GdkRGBA mark = qualify_lookup_color (widget, "warning_color", "#9c6e03");
       float tx = x_for (self, self->threshold, width);
 
       for (float dy = 0; dy < height; dy += 5.f)
