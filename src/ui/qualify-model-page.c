@@ -15,6 +15,7 @@
 
 #include "qualify-histogram.h"
 #include "qualify-lead-row.h"
+#include "qualify-matrix.h"
 #include "qualify-model-page.h"
 #include "qualify-scorer.h"
 #include "qualify-store.h"
@@ -32,6 +33,7 @@ struct _QualifyModelPage
   GtkLabel            *delta_label;
   GtkGrid             *counts_grid;
   QualifyHistogram    *histogram;
+  QualifyMatrix       *matrix;
   GtkLabel            *newly_heading;
   GtkListBox          *newly_list;
   GtkLabel            *dropped_heading;
@@ -280,6 +282,7 @@ show_result (QualifyModelPage *self)
   gtk_label_set_text (self->delta_label, headline);
 
   qualify_histogram_set_result (self->histogram, r);
+  qualify_matrix_set_result (self->matrix, r);
   {
     g_autofree char *n = qualify_format_count (r->n_newly_qualified);
     g_autofree char *d = qualify_format_count (r->n_dropped);
@@ -1080,6 +1083,7 @@ qualify_model_page_class_init (QualifyModelPageClass *klass)
                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
   g_type_ensure (QUALIFY_TYPE_HISTOGRAM);
+  g_type_ensure (QUALIFY_TYPE_MATRIX);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/qualifyapp/Qualify/model/qualify-model-page.ui");
   gtk_widget_class_bind_template_child (widget_class, QualifyModelPage, stack);
   gtk_widget_class_bind_template_child (widget_class, QualifyModelPage, editor_box);
@@ -1087,6 +1091,7 @@ qualify_model_page_class_init (QualifyModelPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QualifyModelPage, delta_label);
   gtk_widget_class_bind_template_child (widget_class, QualifyModelPage, counts_grid);
   gtk_widget_class_bind_template_child (widget_class, QualifyModelPage, histogram);
+  gtk_widget_class_bind_template_child (widget_class, QualifyModelPage, matrix);
   gtk_widget_class_bind_template_child (widget_class, QualifyModelPage, newly_heading);
   gtk_widget_class_bind_template_child (widget_class, QualifyModelPage, newly_list);
   gtk_widget_class_bind_template_child (widget_class, QualifyModelPage, dropped_heading);
