@@ -4,18 +4,28 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The what-if preview of a draft must equal what applying it gives: each
- * case edits the active model, previews it, then saves it, rescores the real
- * workspace with the regular job and compares.
+ * The what-if preview of a draft must equal a full core rescore of that draft
+ * (qualify_scorer_run on a freshly loaded dataset): every case edits the active
+ * model, previews it with ONE long-lived what-if (so rule caches are reused from
+ * case to case, as in the editor), then recomputes everything independently.
  */
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 
 #include "qualify-demo.h"
 #include "qualify-store-private.h"
 #include "qualify-whatif.h"
+
+#define N_LEADS 1500
+
+static char          *workspace_dir;
+static char          *workspace_path;
+static QualifyStore  *store;
+static QualifyWhatIf *whatif;
 
 typedef void (*Edit) (JsonObject *model);
 
@@ -37,31 +47,66 @@ rule (JsonObject *model,
 }
 
 static void
+remove_rule (JsonObject *model,
+             const char *section,
+             const char *id)
+{
+  JsonArray *rules = json_object_get_array_member (model, section);
+
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (rules, i), "id"), id))
+      {
+        json_array_remove_element (rules, i);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static void
+edit_none (JsonObject *model)
+{
+}
+
+static void
 edit_threshold (JsonObject *model)
 {
-  json_object_set_double_member (json_object_get_object_member (model, "thresholds"), "mql", 45);
+  JsonObject *t = json_object_get_object_member (model, "thresholds");
+
+  json_object_set_double_member (t, "mql", 45);
+  json_object_set_double_member (t, "min_fit", 10);
 }
 
 static void
-edit_points (JsonObject *model)
+edit_weights (JsonObject *model)
 {
   json_object_set_int_member (rule (model, "fit", "industry"), "points", 35);
-  json_object_set_int_member (rule (model, "engagement", "pricing"), "points", 2);
+  json_object_set_int_member (rule (model, "fit", "freemail"), "points", -5);
+  json_object_set_int_member (rule (model, "engagement", "pricing"), "points", 25);
+  json_object_set_int_member (rule (model, "engagement", "pricing"), "cap", 50);
+  json_object_set_int_member (rule (model, "engagement", "email_open"), "points", 3);
 }
 
 static void
-edit_pattern_and_decay (JsonObject *model)
+edit_pattern (JsonObject *model)
 {
-  JsonObject *r = rule (model, "engagement", "blog");
-
-  json_object_set_string_member (r, "match", "/*");
-  json_object_set_double_member (r, "half_life_days", 3);
+  json_object_set_string_member (rule (model, "engagement", "blog"), "match", "/*");
+  json_object_set_int_member (rule (model, "engagement", "blog"), "points", 3);
+  json_object_set_int_member (rule (model, "engagement", "blog"), "cap", 30);
 }
 
 static void
-edit_new_rule (JsonObject *model)
+edit_half_life (JsonObject *model)
+{
+  json_object_set_double_member (rule (model, "engagement", "pricing"), "half_life_days", 60);
+  json_object_remove_member (rule (model, "engagement", "download"), "half_life_days");
+  json_object_set_double_member (rule (model, "engagement", "webinar"), "within_days", 45);
+}
+
+static void
+edit_new_rules (JsonObject *model)
 {
   JsonObject *r = json_object_new ();
+  JsonObject *e = json_object_new ();
 
   json_object_set_string_member (r, "id", "germany");
   json_object_set_string_member (r, "label", "Germany");
@@ -70,6 +115,162 @@ edit_new_rule (JsonObject *model)
   json_object_set_string_member (r, "value", "Germany");
   json_object_set_int_member (r, "points", 40);
   json_array_add_object_element (json_object_get_array_member (model, "fit"), r);
+
+  json_object_set_string_member (e, "id", "any_page");
+  json_object_set_string_member (e, "event", "page_view");
+  json_object_set_int_member (e, "points", 2);
+  json_object_set_double_member (e, "half_life_days", 3.5);
+  json_object_set_double_member (e, "within_days", 20);
+  json_array_add_object_element (json_object_get_array_member (model, "engagement"), e);
+}
+
+static void
+edit_removed_rules (JsonObject *model)
+{
+  remove_rule (model, "fit", "authority");
+  remove_rule (model, "engagement", "trial");
+}
+
+static void
+edit_disqualifier (JsonObject *model)
+{
+  JsonObject *r = json_object_new ();
+
+  json_object_set_string_member (r, "id", "interns");
+  json_object_set_string_member (r, "field", "title");
+  json_object_set_string_member (r, "op", "contains");
+  json_object_set_string_member (r, "value", "intern");
+  json_array_add_object_element (json_object_get_array_member (model, "disqualify"), r);
+}
+
+static void
+edit_sales_ready (JsonObject *model)
+{
+  JsonArray *types = json_array_new ();
+
+  json_array_add_string_element (types, "contact_sales");
+  json_array_add_string_element (types, "Free_Trial");
+  json_object_set_array_member (model, "sales_ready", types);
+}
+
+static void
+edit_grades (JsonObject *model)
+{
+  JsonObject *grades = json_object_new ();
+
+  json_object_set_int_member (grades, "A", 50);
+  json_object_set_int_member (grades, "B", 30);
+  json_object_set_int_member (grades, "C", 10);
+  json_object_set_object_member (model, "grades", grades);
+}
+
+static QualifyModel *
+edited_active (Edit edit)
+{
+  g_autoptr(JsonNode) node = qualify_model_to_node (qualify_whatif_get_active_model (whatif));
+  g_autoptr(GError) error = NULL;
+  QualifyModel *draft;
+
+  edit (json_node_get_object (node));
+  draft = qualify_model_new_from_node (node, &error);
+  g_assert_no_error (error);
+  return draft;
+}
+
+static QualifyLeadScore *
+reference_scores (QualifyDataset *dataset,
+                  QualifyModel   *model)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyScorer) scorer = qualify_scorer_new (model, dataset, &error);
+  QualifyLeadScore *scores = g_new0 (QualifyLeadScore, qualify_dataset_get_n_leads (dataset));
+
+  g_assert_no_error (error);
+  qualify_scorer_run (scorer, qualify_whatif_get_as_of (whatif), scores);
+  return scores;
+}
+
+static guint
+bin_of (const QualifyWhatIfResult *r,
+        double                     score)
+{
+  double b = floor ((score - r->bin_min) / r->bin_width);
+
+  return (guint) CLAMP (b, 0, QUALIFY_WHATIF_BINS - 1);
+}
+
+static guint
+band_of (double engagement)
+{
+  guint band = 0;
+
+  while (band < QUALIFY_WHATIF_BANDS - 1 && engagement >= qualify_whatif_band_edges[band])
+    band++;
+  return band;
+}
+
+static gboolean
+qualified (QualifyStatus s)
+{
+  return s == QUALIFY_STATUS_MQL || s == QUALIFY_STATUS_SQL;
+}
+
+/* Per-rule matches, independently: from every lead's explanation. */
+typedef struct
+{
+  guint64 leads;
+  guint64 events;
+} Matches;
+
+static void
+check_rule_stats (QualifyDataset            *dataset,
+                  QualifyModel              *draft,
+                  const QualifyWhatIfResult *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyScorer) scorer = qualify_scorer_new (draft, dataset, &error);
+  g_autoptr(GHashTable) matches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint n = qualify_dataset_get_n_leads (dataset);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(QualifyExplanation) x = qualify_scorer_explain (scorer, i, qualify_whatif_get_as_of (whatif));
+
+      for (guint k = 0; k < x->contributions->len; k++)
+        {
+          QualifyContribution *c = g_ptr_array_index (x->contributions, k);
+          g_autofree char *key = g_strdup_printf ("%d:%s", c->kind, c->rule_id);
+          Matches *m = g_hash_table_lookup (matches, key);
+
+          if (m == NULL)
+            {
+              m = g_new0 (Matches, 1);
+              g_hash_table_insert (matches, g_steal_pointer (&key), m);
+            }
+          m->leads++;
+          m->events += c->n_events;
+        }
+    }
+
+  g_assert_cmpuint (r->rules->len, >=, qualify_model_get_n_fit_rules (draft) +
+                    qualify_model_get_n_engagement_rules (draft) +
+                    qualify_model_get_n_disqualify_rules (draft));
+  for (guint k = 0; k < r->rules->len; k++)
+    {
+      const QualifyWhatIfRuleStat *s = &g_array_index (r->rules, QualifyWhatIfRuleStat, k);
+      g_autofree char *key = g_strdup_printf ("%d:%s", s->kind, s->id);
+      Matches *m = g_hash_table_lookup (matches, key);
+      Matches none = { 0, 0 };
+
+      if (m == NULL)
+        m = &none;
+      g_assert_cmpuint (s->leads, ==, m->leads);
+      if (s->kind == QUALIFY_CONTRIBUTION_ENGAGEMENT || s->kind == QUALIFY_CONTRIBUTION_SALES_READY)
+        g_assert_cmpuint (s->events, ==, m->events);
+      else
+        g_assert_cmpuint (s->events, ==, 0);
+    }
 }
 
 static void
@@ -77,107 +278,535 @@ check_edit (gconstpointer data)
 {
   Edit edit = (Edit) data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("qualify-whatif-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "w.qualify", NULL);
-  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
-  g_autoptr(QualifyWhatIf) whatif = NULL;
-  g_autoptr(QualifyModel) draft = NULL;
-  g_autoptr(QualifyWhatIfResult) result = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *data_json = NULL;
-  QualifyDemoOptions options = { 1500, 15000, 11, 1793491200 };
-  QualifyStoreStats stats;
-  QualifyScoreSummary summary;
-  guint64 total = 0, unchanged = 0;
-  gint64 version;
+  g_autoptr(QualifyModel) draft = edited_active (edit);
+  g_autoptr(QualifyWhatIfResult) r = NULL;
+  g_autoptr(QualifyDataset) dataset = NULL;
+  g_autofree QualifyLeadScore *active = NULL;
+  g_autofree QualifyLeadScore *scores = NULL;
+  guint64 counts[QUALIFY_N_STATUSES] = { 0 };
+  guint64 hist_a[QUALIFY_WHATIF_BINS] = { 0 }, hist_d[QUALIFY_WHATIF_BINS] = { 0 };
+  guint64 matrix[QUALIFY_WHATIF_GRADES][QUALIFY_WHATIF_BANDS] = { { 0 } };
+  guint64 newly = 0, dropped = 0;
+  guint n;
 
+  r = qualify_whatif_evaluate (whatif, draft, &error);
   g_assert_no_error (error);
-  g_assert_true (qualify_demo_populate (store, &options, NULL, &error));
-  g_assert_true (qualify_store_get_stats (store, &stats, &error));
+  g_assert_nonnull (r);
+  g_assert_true (qualify_whatif_is_cached (whatif, draft));
 
-  whatif = qualify_whatif_new (store, 0, NULL, &error);
+  /* the reference: the regular scorer on a dataset read again from the file */
+  dataset = qualify_dataset_load (store, NULL, &error);
   g_assert_no_error (error);
+  n = qualify_dataset_get_n_leads (dataset);
+  g_assert_cmpuint (n, ==, N_LEADS);
+  g_assert_cmpuint (r->n_leads, ==, n);
+  active = reference_scores (dataset, qualify_whatif_get_active_model (whatif));
+  scores = reference_scores (dataset, draft);
 
-  node = qualify_model_to_node (qualify_whatif_get_active_model (whatif));
-  edit (json_node_get_object (node));
-  draft = qualify_model_new_from_node (node, &error);
-  g_assert_no_error (error);
-
-  /* the preview of the model as it is: no change at all */
-  {
-    g_autoptr(QualifyWhatIfResult) same = qualify_whatif_evaluate (whatif, qualify_whatif_get_active_model (whatif), &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (same->n_newly_qualified, ==, 0);
-    g_assert_cmpuint (same->n_dropped, ==, 0);
-    for (guint s = 0; s < QUALIFY_N_STATUSES; s++)
-      g_assert_cmpuint (same->draft[s], ==, same->active[s]);
-  }
-
-  result = qualify_whatif_evaluate (whatif, draft, &error);
-  g_assert_no_error (error);
-
-  /* the active side is what the workspace holds now */
-  for (guint s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
+  for (guint i = 0; i < n; i++)
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM results WHERE status = '%s'",
-                                              qualify_status_to_string (s));
-      g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
-
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-      g_assert_cmpuint (result->active[s], ==, (guint64) sqlite3_column_int64 (stmt, 0));
+      counts[scores[i].status]++;
+      hist_a[bin_of (r, active[i].score)]++;
+      hist_d[bin_of (r, scores[i].score)]++;
+      matrix[MIN (scores[i].grade, r->n_grades - 1)][band_of (scores[i].engagement)]++;
+      newly += qualified (scores[i].status) && !qualified (active[i].status);
+      dropped += !qualified (scores[i].status) && qualified (active[i].status);
     }
-
-  /* apply it for real, same as-of */
-  data_json = qualify_model_to_data (draft, TRUE);
-  version = qualify_store_save_model (store, qualify_model_get_name (draft), data_json, "what-if test", TRUE, &error);
-  g_assert_no_error (error);
-  g_assert_true (qualify_score_workspace (store, stats.last_as_of, NULL, &summary, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (summary.model_version, ==, version);
 
   for (guint s = 0; s < QUALIFY_N_STATUSES; s++)
+    g_assert_cmpuint (r->draft[s], ==, counts[s]);
+  for (guint b = 0; b < QUALIFY_WHATIF_BINS; b++)
     {
-      g_assert_cmpuint (result->draft[s], ==, summary.by_status[s]);
-      unchanged += result->draft[s] == result->active[s];
+      g_assert_cmpuint (r->histogram_active[b], ==, hist_a[b]);
+      g_assert_cmpuint (r->histogram_draft[b], ==, hist_d[b]);
     }
-  g_assert_cmpuint (unchanged, <, QUALIFY_N_STATUSES);   /* the edit changed something */
+  for (guint g = 0; g < QUALIFY_WHATIF_GRADES; g++)
+    for (guint b = 0; b < QUALIFY_WHATIF_BANDS; b++)
+      g_assert_cmpuint (r->matrix[g][b], ==, matrix[g][b]);
+  g_assert_cmpuint (r->n_newly_qualified, ==, newly);
+  g_assert_cmpuint (r->n_dropped, ==, dropped);
+  g_assert_cmpstr (r->grades[r->n_grades - 1], ==, "F");
+  g_assert_cmpfloat (r->mql_threshold, ==, qualify_model_get_mql_threshold (draft));
 
-  /* newly qualifying and dropping leads are exactly the transitions of that run */
+  /* listed leads: first 200, best first, scores bit-identical to the scorer's */
+  g_assert_cmpuint (r->newly_qualified->len, ==, MIN (newly, QUALIFY_WHATIF_MAX_LISTED));
+  g_assert_cmpuint (r->dropped->len, ==, MIN (dropped, QUALIFY_WHATIF_MAX_LISTED));
+  g_assert_cmpuint (r->newly_qualified_leads->len, ==, r->newly_qualified->len);
+  for (guint k = 0; k < r->newly_qualified_leads->len; k++)
+    {
+      QualifyWhatIfLead *lead = g_ptr_array_index (r->newly_qualified_leads, k);
+      guint i = qualify_dataset_find_lead (dataset, lead->id);
+
+      g_assert_cmpint (lead->id, ==, g_array_index (r->newly_qualified, gint64, k));
+      g_assert_cmpuint (i, !=, G_MAXUINT);
+      g_assert_cmpfloat (lead->draft_score, ==, scores[i].score);
+      g_assert_cmpfloat (lead->active_score, ==, active[i].score);
+      g_assert_true (qualified (lead->draft_status) && !qualified (lead->active_status));
+      g_assert_nonnull (lead->email);
+      g_assert_nonnull (lead->name);
+      if (k > 0)
+        g_assert_cmpfloat (lead->draft_score, <=,
+                           ((QualifyWhatIfLead *) g_ptr_array_index (r->newly_qualified_leads, k - 1))->draft_score);
+    }
+  for (guint k = 0; k < r->dropped_leads->len; k++)
+    {
+      QualifyWhatIfLead *lead = g_ptr_array_index (r->dropped_leads, k);
+      guint i = qualify_dataset_find_lead (dataset, lead->id);
+
+      g_assert_cmpfloat (lead->draft_score, ==, scores[i].score);
+      g_assert_true (!qualified (lead->draft_status) && qualified (lead->active_status));
+    }
+
+  check_rule_stats (dataset, draft, r);
+
+  if (edit == edit_none)
+    {
+      g_assert_cmpuint (newly + dropped, ==, 0);
+      for (guint s = 0; s < QUALIFY_N_STATUSES; s++)
+        g_assert_cmpuint (r->draft[s], ==, r->active[s]);
+      g_assert_cmpuint (r->n_rules_built, ==, 0);  /* the active model's caches exist */
+    }
+  else
+    {
+      guint64 unchanged = 0;
+
+      for (guint s = 0; s < QUALIFY_N_STATUSES; s++)
+        unchanged += r->draft[s] == r->active[s];
+
+      for (guint b = 0; b < QUALIFY_WHATIF_BINS; b++)
+        unchanged += r->histogram_draft[b] == r->histogram_active[b];
+      for (guint g = 0; g < QUALIFY_WHATIF_GRADES; g++)
+        for (guint b = 0; b < QUALIFY_WHATIF_BANDS; b++)
+          unchanged += r->matrix[g][b] == r->matrix_active[g][b];
+      /* the edit changed something visible */
+      g_assert_cmpuint (unchanged, <, QUALIFY_N_STATUSES + QUALIFY_WHATIF_BINS +
+                        QUALIFY_WHATIF_GRADES * QUALIFY_WHATIF_BANDS);
+    }
+}
+
+/* The active side is what the workspace holds now. */
+static void
+test_active_matches_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyWhatIfResult) r = qualify_whatif_evaluate (whatif, qualify_whatif_get_active_model (whatif), &error);
+  QualifyStoreStats stats;
+  guint64 total = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (qualify_store_get_stats (store, &stats, &error));
+  for (guint s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
+    {
+      g_assert_cmpuint (r->active[s], ==, (guint64) stats.by_status[s]);
+      total += r->active[s];
+    }
+  g_assert_cmpuint (total, ==, N_LEADS);
+  g_assert_cmpint (qualify_whatif_get_as_of (whatif), ==, stats.last_as_of);
+  g_assert_cmpint (qualify_whatif_get_active_version (whatif), ==, stats.model_version);
+}
+
+/* A weights-only draft needs no new cache; a new pattern does. */
+static void
+test_cache_reuse (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyModel) weights = edited_active (edit_weights);
+  g_autoptr(QualifyModel) pattern = NULL;
+  g_autoptr(QualifyWhatIfResult) r = NULL;
+  g_autoptr(JsonNode) node = qualify_model_to_node (qualify_whatif_get_active_model (whatif));
+
+  json_object_set_string_member (rule (json_node_get_object (node), "engagement", "docs"), "match", "/docs/api*");
+  pattern = qualify_model_new_from_node (node, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (qualify_whatif_is_cached (whatif, weights));
+  g_assert_false (qualify_whatif_is_cached (whatif, pattern));
+  r = qualify_whatif_evaluate (whatif, pattern, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->n_rules_built, ==, 1);
+  for (guint k = 0; k < r->rules->len; k++)
+    {
+      const QualifyWhatIfRuleStat *s = &g_array_index (r->rules, QualifyWhatIfRuleStat, k);
+
+      g_assert_true (s->reused == !(s->kind == QUALIFY_CONTRIBUTION_ENGAGEMENT && g_str_equal (s->id, "docs")));
+    }
+  g_assert_true (qualify_whatif_is_cached (whatif, pattern));
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(QualifyWhatIfResult) r = NULL;
+
+  g_cancellable_cancel (cancellable);
+  r = qualify_whatif_evaluate_cancellable (whatif, qualify_whatif_get_active_model (whatif), cancellable, &error);
+  g_assert_null (r);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+typedef struct
+{
+  guint                 done;
+  QualifyWhatIfResult  *results[3];
+  GError               *errors[3];
+} AsyncState;
+
+typedef struct
+{
+  AsyncState *state;
+  guint       slot;
+} AsyncSlot;
+
+static void
+evaluated_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AsyncSlot *slot = user_data;
+
+  slot->state->results[slot->slot] = qualify_whatif_evaluate_finish (QUALIFY_WHATIF (source), result,
+                                                                     &slot->state->errors[slot->slot]);
+  slot->state->done++;
+}
+
+/* Latest wins: of three drafts sent at once, the last one is always evaluated;
+ * the earlier ones either finished before being superseded or were cancelled. */
+static void
+test_async_latest_wins (void)
+{
+  g_autoptr(QualifyModel) a = edited_active (edit_pattern);
+  g_autoptr(QualifyModel) b = edited_active (edit_half_life);
+  g_autoptr(QualifyModel) c = edited_active (edit_threshold);
+  AsyncState state = { 0 };
+  AsyncSlot slots[3] = { { &state, 0 }, { &state, 1 }, { &state, 2 } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyWhatIfResult) sync = NULL;
+
+  qualify_whatif_evaluate_async (whatif, a, NULL, evaluated_cb, &slots[0]);
+  qualify_whatif_evaluate_async (whatif, b, NULL, evaluated_cb, &slots[1]);
+  qualify_whatif_evaluate_async (whatif, c, NULL, evaluated_cb, &slots[2]);
+  while (state.done < 3)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_no_error (state.errors[2]);
+  g_assert_nonnull (state.results[2]);
+  for (guint k = 0; k < 2; k++)
+    if (state.results[k] == NULL)
+      g_assert_error (state.errors[k], G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  sync = qualify_whatif_evaluate (whatif, c, &error);
+  g_assert_no_error (error);
+  for (guint s = 0; s < QUALIFY_N_STATUSES; s++)
+    g_assert_cmpuint (sync->draft[s], ==, state.results[2]->draft[s]);
+
+  for (guint k = 0; k < 3; k++)
+    {
+      g_clear_pointer (&state.results[k], qualify_whatif_result_free);
+      g_clear_error (&state.errors[k]);
+    }
+}
+
+static void
+test_suggestions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) values = NULL;
+  g_autoptr(GPtrArray) some = NULL;
+  g_autoptr(GPtrArray) types = NULL;
+  g_autoptr(GPtrArray) techs = NULL;
+  g_autoptr(GPtrArray) domains = NULL;
+  g_auto(GStrv) fields = NULL;
+  guint64 total = 0, events = 0, leads = 0;
+
+  values = qualify_whatif_dup_field_values (whatif, "industry", NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (values->len, >, 3);
+  for (guint i = 0; i < values->len; i++)
+    {
+      QualifyValueCount *vc = g_ptr_array_index (values, i);
+
+      total += vc->count;
+      if (i > 0)
+        g_assert_cmpuint (vc->count, <=, ((QualifyValueCount *) g_ptr_array_index (values, i - 1))->count);
+    }
+  g_assert_cmpuint (total, <=, N_LEADS);
+  g_assert_cmpuint (total, >, N_LEADS / 2);
+
+  /* the lead count of a value is exactly what an equals rule on it matches */
   {
-    g_autofree char *sql = g_strdup_printf ("SELECT"
-                                            " sum(to_status IN ('mql','sql') AND from_status NOT IN ('mql','sql')),"
-                                            " sum(to_status NOT IN ('mql','sql') AND from_status IN ('mql','sql'))"
-                                            " FROM status_history WHERE model_version = %" G_GINT64_FORMAT, version);
+    QualifyValueCount *top = g_ptr_array_index (values, 0);
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM leads WHERE lower(trim(industry)) = lower(trim('%s'))",
+                                            top->value);
     g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
 
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpuint (result->n_newly_qualified, ==, (guint64) sqlite3_column_int64 (stmt, 0));
-    g_assert_cmpuint (result->n_dropped, ==, (guint64) sqlite3_column_int64 (stmt, 1));
-    g_assert_cmpuint (result->newly_qualified->len, ==, MIN (result->n_newly_qualified, 200));
+    g_assert_cmpuint (top->count, ==, (guint64) sqlite3_column_int64 (stmt, 0));
   }
 
-  /* histograms and the matrix each count every lead once */
-  for (guint b = 0; b < QUALIFY_WHATIF_BINS; b++)
-    total += result->histogram_draft[b];
-  g_assert_cmpuint (total, ==, 1500);
+  some = qualify_whatif_dup_field_values (whatif, "industry", "SOFT", 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (some->len, >=, 1);
+  g_assert_cmpuint (some->len, <=, 2);
+  for (guint i = 0; i < some->len; i++)
+    g_assert_true (g_ascii_strncasecmp (((QualifyValueCount *) g_ptr_array_index (some, i))->value, "soft", 4) == 0);
+
+  techs = qualify_whatif_dup_field_values (whatif, "technologies", NULL, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (techs->len, ==, 5);
+  for (guint i = 0; i < techs->len; i++)
+    g_assert_null (strchr (((QualifyValueCount *) g_ptr_array_index (techs, i))->value, ';'));
+
+  domains = qualify_whatif_dup_field_values (whatif, "email", NULL, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (domains->len, ==, 3);
+  g_assert_null (strchr (((QualifyValueCount *) g_ptr_array_index (domains, 0))->value, '@'));
+
+  types = qualify_whatif_list_event_types (whatif);
+  g_assert_cmpuint (types->len, >, 5);
   total = 0;
-  for (guint g = 0; g < result->n_grades; g++)
-    for (guint b = 0; b < QUALIFY_WHATIF_BANDS; b++)
-      total += result->matrix[g][b];
-  g_assert_cmpuint (total, ==, 1500);
-  g_assert_cmpstr (result->grades[result->n_grades - 1], ==, "F");
+  for (guint i = 0; i < types->len; i++)
+    total += ((QualifyValueCount *) g_ptr_array_index (types, i))->count;
+  g_assert_cmpuint (total, ==, qualify_dataset_get_n_events (qualify_whatif_get_dataset (whatif)));
+
+  /* pattern counts against SQL (GLOB on the lower-cased detail) */
+  qualify_whatif_count_pattern (whatif, "page_view", "/PRICING*", &events, &leads);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*), count(DISTINCT e.lead_id) FROM events e"
+                                            " JOIN event_types t ON t.id = e.type_id"
+                                            " JOIN event_details d ON d.id = e.detail_id"
+                                            " WHERE t.name = 'page_view' AND lower(trim(d.value)) GLOB '/pricing*'"
+                                            " AND e.occurred_at <= %" G_GINT64_FORMAT,
+                                            qualify_whatif_get_as_of (whatif));
+    g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpuint (events, >, 0);
+    g_assert_cmpuint (events, ==, (guint64) sqlite3_column_int64 (stmt, 0));
+    g_assert_cmpuint (leads, ==, (guint64) sqlite3_column_int64 (stmt, 1));
+  }
+  qualify_whatif_count_pattern (whatif, "no_such_type", NULL, &events, &leads);
+  g_assert_cmpuint (events, ==, 0);
+  g_assert_cmpuint (leads, ==, 0);
+
+  fields = qualify_whatif_list_fields (whatif);
+  g_assert_true (g_strv_contains ((const char * const *) fields, "industry"));
+  g_assert_true (g_strv_contains ((const char * const *) fields, "technologies"));
+}
+
+static void
+test_kinds (void)
+{
+  g_assert_cmpint (qualify_field_kind_for ("employees"), ==, QUALIFY_VALUE_KIND_NUMBER);
+  g_assert_cmpint (qualify_field_kind_for ("technologies"), ==, QUALIFY_VALUE_KIND_LIST);
+  g_assert_cmpint (qualify_field_kind_for ("email"), ==, QUALIFY_VALUE_KIND_EMAIL);
+  g_assert_cmpint (qualify_field_kind_for ("industry"), ==, QUALIFY_VALUE_KIND_TEXT);
+  g_assert_cmpint (qualify_field_kind_for ("some_custom"), ==, QUALIFY_VALUE_KIND_TEXT);
+
+  g_assert_true (qualify_op_valid_for_kind (QUALIFY_OP_BETWEEN, QUALIFY_VALUE_KIND_NUMBER));
+  g_assert_false (qualify_op_valid_for_kind (QUALIFY_OP_BETWEEN, QUALIFY_VALUE_KIND_TEXT));
+  g_assert_true (qualify_op_valid_for_kind (QUALIFY_OP_DOMAIN_IN, QUALIFY_VALUE_KIND_EMAIL));
+  g_assert_false (qualify_op_valid_for_kind (QUALIFY_OP_DOMAIN_IN, QUALIFY_VALUE_KIND_TEXT));
+  g_assert_true (qualify_op_valid_for_kind (QUALIFY_OP_HAS_ANY, QUALIFY_VALUE_KIND_LIST));
+  g_assert_false (qualify_op_valid_for_kind (QUALIFY_OP_STARTS_WITH, QUALIFY_VALUE_KIND_NUMBER));
+  g_assert_true (qualify_op_valid_for_kind (QUALIFY_OP_IS_EMPTY, QUALIFY_VALUE_KIND_LIST));
+
+  g_assert_cmpint (qualify_op_get_operand (QUALIFY_OP_BETWEEN, QUALIFY_VALUE_KIND_NUMBER), ==, QUALIFY_OPERAND_RANGE);
+  g_assert_cmpint (qualify_op_get_operand (QUALIFY_OP_IN, QUALIFY_VALUE_KIND_TEXT), ==, QUALIFY_OPERAND_LIST);
+  g_assert_cmpint (qualify_op_get_operand (QUALIFY_OP_EQUALS, QUALIFY_VALUE_KIND_NUMBER), ==, QUALIFY_OPERAND_NUMBER);
+  g_assert_cmpint (qualify_op_get_operand (QUALIFY_OP_EQUALS, QUALIFY_VALUE_KIND_TEXT), ==, QUALIFY_OPERAND_TEXT);
+  g_assert_cmpint (qualify_op_get_operand (QUALIFY_OP_IS_SET, QUALIFY_VALUE_KIND_TEXT), ==, QUALIFY_OPERAND_NONE);
+  g_assert_cmpstr (qualify_whatif_band_label (4), ==, "≥ 50");
+}
+
+static gint64
+count_rows (const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* An apply that fails after saving the version (here: writing the status
+ * history fails) changes nothing: same active model, same versions, same
+ * results. So does a cancelled one. */
+static void
+test_apply_rollback (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(QualifyModel) draft = edited_active (edit_threshold);
+  QualifyStoreStats before, after;
+  gint64 n_models = count_rows ("SELECT count(*) FROM models");
+  gint64 n_history = count_rows ("SELECT count(*) FROM status_history");
+  gint64 n_runs = count_rows ("SELECT count(*) FROM score_runs");
+  gint64 version;
+
+  g_assert_true (qualify_store_get_stats (store, &before, &error));
+  g_assert_true (_qualify_store_exec (store,
+                                      "CREATE TEMP TRIGGER fail_history BEFORE INSERT ON main.status_history"
+                                      " BEGIN SELECT RAISE(ABORT, 'test: history is read-only'); END",
+                                      &error));
+  version = qualify_model_apply (store, draft, "never", qualify_whatif_get_as_of (whatif), NULL, NULL, &error);
+  g_assert_cmpint (version, ==, 0);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_clear_error (&error);
+  g_assert_true (_qualify_store_exec (store, "DROP TRIGGER temp.fail_history", &error));
+
+  g_cancellable_cancel (cancellable);
+  version = qualify_model_apply (store, draft, "never", 0, cancellable, NULL, &error);
+  g_assert_cmpint (version, ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM score_runs"), ==, n_runs);
+
+  g_assert_true (qualify_store_get_stats (store, &after, &error));
+  g_assert_cmpint (after.model_version, ==, before.model_version);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM models"), ==, n_models);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM status_history"), ==, n_history);
+}
+
+static void
+applied_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Apply through the what-if: the preview was exactly what applying gives. */
+static void
+test_apply (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyModel) draft = edited_active (edit_weights);
+  g_autoptr(QualifyWhatIfResult) preview = qualify_whatif_evaluate (whatif, draft, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(QualifyWhatIfResult) after = NULL;
+  g_autofree char *sql = NULL;
+  QualifyScoreSummary summary;
+  QualifyModelVersion *v;
+  gint64 version;
+
+  g_assert_no_error (error);
+  qualify_whatif_apply_async (whatif, draft, "Heavier industry and pricing", NULL, applied_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  version = qualify_whatif_apply_finish (whatif, result, &summary, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (version, >, 0);
+  g_assert_cmpint (summary.model_version, ==, version);
+  g_assert_cmpint (summary.as_of, ==, qualify_whatif_get_as_of (whatif));
+
+  for (guint s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
+    g_assert_cmpuint (summary.by_status[s], ==, preview->draft[s]);
+
+  versions = qualify_store_list_models (store, &error);
+  g_assert_no_error (error);
+  v = g_ptr_array_index (versions, 0);
+  g_assert_cmpint (v->version, ==, version);
+  g_assert_true (v->active);
+  g_assert_cmpstr (v->note, ==, "Heavier industry and pricing");
+  g_assert_cmpint (v->mql_count, ==, (gint64) preview->draft[QUALIFY_STATUS_MQL]);
+
+  /* every transition of that run names the version; their number is the preview's */
+  sql = g_strdup_printf ("SELECT count(*) FROM status_history WHERE model_version = %" G_GINT64_FORMAT
+                         " AND reason LIKE '%%version %" G_GINT64_FORMAT "%%'", version, version);
+  g_assert_cmpint (count_rows (sql), ==, (gint64) summary.transitions);
+  g_assert_cmpuint (summary.transitions, >=, preview->n_newly_qualified + preview->n_dropped);
+
+  /* the what-if now compares against the applied model */
+  g_assert_cmpint (qualify_whatif_get_active_version (whatif), ==, version);
+  after = qualify_whatif_evaluate (whatif, draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->n_newly_qualified + after->n_dropped, ==, 0);
+  for (guint s = 0; s < QUALIFY_N_STATUSES; s++)
+    g_assert_cmpuint (after->active[s], ==, preview->draft[s]);
+}
+
+static void
+test_new_async (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyWhatIf) other = NULL;
+
+  qualify_whatif_new_async (workspace_path, 0, NULL, applied_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  other = qualify_whatif_new_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (qualify_whatif_get_n_leads (other), ==, N_LEADS);
+
+  g_clear_object (&result);
+  qualify_whatif_new_async ("/nonexistent/dir/w.qualify", 0, NULL, applied_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (qualify_whatif_new_finish (result, &error));
+  g_assert_nonnull (error);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GError) error = NULL;
+  QualifyDemoOptions options = { N_LEADS, 15000, 11, 1793491200 };
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_data_func ("/whatif/threshold", edit_threshold, check_edit);
-  g_test_add_data_func ("/whatif/points", edit_points, check_edit);
-  g_test_add_data_func ("/whatif/pattern-and-decay", edit_pattern_and_decay, check_edit);
-  g_test_add_data_func ("/whatif/new-rule", edit_new_rule, check_edit);
+  workspace_dir = g_dir_make_tmp ("qualify-whatif-XXXXXX", &error);
+  g_assert_no_error (error);
+  workspace_path = g_build_filename (workspace_dir, "w.qualify", NULL);
+  store = qualify_store_open (workspace_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (qualify_demo_populate (store, &options, NULL, &error));
+  g_assert_no_error (error);
+  whatif = qualify_whatif_new (store, 0, NULL, &error);
+  g_assert_no_error (error);
 
-  return g_test_run ();
+  g_test_add_func ("/whatif/active-matches-store", test_active_matches_store);
+  g_test_add_data_func ("/whatif/unchanged", edit_none, check_edit);
+  g_test_add_data_func ("/whatif/threshold", edit_threshold, check_edit);
+  g_test_add_data_func ("/whatif/weights", edit_weights, check_edit);
+  g_test_add_data_func ("/whatif/pattern", edit_pattern, check_edit);
+  g_test_add_data_func ("/whatif/half-life-and-window", edit_half_life, check_edit);
+  g_test_add_data_func ("/whatif/new-rules", edit_new_rules, check_edit);
+  g_test_add_data_func ("/whatif/removed-rules", edit_removed_rules, check_edit);
+  g_test_add_data_func ("/whatif/disqualifier", edit_disqualifier, check_edit);
+  g_test_add_data_func ("/whatif/sales-ready", edit_sales_ready, check_edit);
+  g_test_add_data_func ("/whatif/grades", edit_grades, check_edit);
+  g_test_add_func ("/whatif/cache-reuse", test_cache_reuse);
+  g_test_add_func ("/whatif/cancelled", test_cancelled);
+  g_test_add_func ("/whatif/async-latest-wins", test_async_latest_wins);
+  g_test_add_func ("/whatif/suggestions", test_suggestions);
+  g_test_add_func ("/whatif/kinds", test_kinds);
+  g_test_add_func ("/whatif/apply-rollback", test_apply_rollback);
+  g_test_add_func ("/whatif/apply", test_apply);
+  g_test_add_func ("/whatif/new-async", test_new_async);
+
+  ret = g_test_run ();
+
+  g_clear_object (&whatif);
+  g_clear_object (&store);
+  {
+    g_autofree char *wal = g_strconcat (workspace_path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (workspace_path, "-shm", NULL);
+
+    g_unlink (workspace_path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (workspace_dir);
+  }
+  g_free (workspace_path);
+  g_free (workspace_dir);
+  return ret;
 }

@@ -163,7 +163,26 @@ parse_retry_after (SoupMessage *msg)
   return -1;
 }
 
-/* One HTTP exchange, classified. */
+typedef struct
+{
+  GBytes   *body;
+  GError   *error;
+  gboolean  done;
+} Pending;
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Pending *p = user_data;
+
+  p->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &p->error);
+  p->done = TRUE;
+}
+
+/* One HTTP exchange with libsoup's async API, on the pushing thread's own main
+ * context (see qualify_delivery_push()), classified. */
 static void
 exchange (SoupSession   *session,
           SoupMessage   *msg,
@@ -173,10 +192,17 @@ exchange (SoupSession   *session,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
+  GMainContext *context = g_main_context_ref_thread_default ();
+  Pending pending = { NULL, NULL, FALSE };
   guint status;
 
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  body = soup_session_send_and_read (session, msg, cancellable, &error);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable, read_cb, &pending);
+  while (!pending.done)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_unref (context);
+  body = pending.body;
+  error = pending.error;
   r->retry_after = -1;
 
   if (body == NULL)
@@ -861,16 +887,16 @@ count_pending (Push        *push,
   return TRUE;
 }
 
-gboolean
-qualify_delivery_push (QualifyStore         *store,
-                       const char           *endpoint_name,
-                       gboolean              until_empty,
-                       double                timeout_seconds,
-                       GCancellable         *cancellable,
-                       QualifyPushProgress   progress,
-                       gpointer              user_data,
-                       QualifyPushSummary   *summary,
-                       GError              **error)
+static gboolean
+push_on_context (QualifyStore         *store,
+                 const char           *endpoint_name,
+                 gboolean              until_empty,
+                 double                timeout_seconds,
+                 GCancellable         *cancellable,
+                 QualifyPushProgress   progress,
+                 gpointer              user_data,
+                 QualifyPushSummary   *summary,
+                 GError              **error)
 {
   g_autoptr(SoupSession) session = qualify_delivery_session_new ();
   g_autofree char *workspace_id = NULL;
@@ -990,6 +1016,30 @@ qualify_delivery_push (QualifyStore         *store,
   return TRUE;
 }
 
+/* The session and its async requests live on a main context of this call's
+ * own, so a push works the same from the CLI's main thread and from a worker
+ * thread of the app, and never runs another context's sources. */
+gboolean
+qualify_delivery_push (QualifyStore         *store,
+                       const char           *endpoint_name,
+                       gboolean              until_empty,
+                       double                timeout_seconds,
+                       GCancellable         *cancellable,
+                       QualifyPushProgress   progress,
+                       gpointer              user_data,
+                       QualifyPushSummary   *summary,
+                       GError              **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  gboolean ok;
+
+  g_main_context_push_thread_default (context);
+  ok = push_on_context (store, endpoint_name, until_empty, timeout_seconds, cancellable, progress,
+                        user_data, summary, error);
+  g_main_context_pop_thread_default (context);
+  return ok;
+}
+
 static void
 push_thread (GTask        *task,
              gpointer      source,
@@ -1073,12 +1123,12 @@ describe_request (SoupMessage *msg,
   return g_string_free (out, FALSE);
 }
 
-gboolean
-qualify_delivery_test_endpoint (QualifyStore     *store,
-                                QualifyEndpoint  *endpoint,
-                                char            **request_text,
-                                char            **response_text,
-                                GError          **error)
+static gboolean
+test_on_context (QualifyStore     *store,
+                 QualifyEndpoint  *endpoint,
+                 char            **request_text,
+                 char            **response_text,
+                 GError          **error)
 {
   g_autoptr(SoupSession) session = qualify_delivery_session_new ();
   g_autofree char *workspace_id = NULL;
@@ -1143,4 +1193,20 @@ qualify_delivery_test_endpoint (QualifyStore     *store,
     *response_text = g_strdup_printf ("HTTP %u\n\n%s", r.status, r.response ? r.response : "");
   result_clear (&r);
   return TRUE;
+}
+
+gboolean
+qualify_delivery_test_endpoint (QualifyStore     *store,
+                                QualifyEndpoint  *endpoint,
+                                char            **request_text,
+                                char            **response_text,
+                                GError          **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  gboolean ok;
+
+  g_main_context_push_thread_default (context);
+  ok = test_on_context (store, endpoint, request_text, response_text, error);
+  g_main_context_pop_thread_default (context);
+  return ok;
 }
