@@ -4,59 +4,101 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Times the what-if preview for the edits a marketing manager makes: a
- * threshold, a weight, a pattern with its half-life, a new rule. Uses the
- * workspace in $QUALIFY_BENCH_WORKSPACE (it is only read), or generates one
- * with N leads and 10 N events (argv[1], default 100,000).
- *   _build-bench/tests/bench-whatif            # generated
- *   QUALIFY_BENCH_WORKSPACE=big.qualify _build-bench/tests/bench-whatif
+ * Live what-if timings on a big workspace:
+ *
+ *   QUALIFY_BENCH_WORKSPACE=/path/to/copy.qualify _build/tests/bench-whatif
+ *
+ * Without the variable it generates QUALIFY_BENCH_LEADS (default 1000000) leads
+ * and 10 events each into a temporary workspace first (several minutes).
+ * Reads the workspace only, except with QUALIFY_BENCH_APPLY=1 (then it applies
+ * one draft: use a COPY). Each edit is timed QUALIFY_BENCH_REPEAT (default 5)
+ * times with a different value each time, so cache-building edits really build;
+ * min / median / max are printed.
  */
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <stdlib.h>
+
 #include "qualify-demo.h"
 #include "qualify-whatif.h"
 
-typedef void (*Edit) (JsonObject *model);
+typedef void (*Edit) (JsonObject *model,
+                      guint       round);
 
 static JsonObject *
-rule (JsonObject *model,
-      const char *section,
-      guint       index)
+first_rule (JsonObject *model,
+            const char *section,
+            const char *event)
 {
-  return json_array_get_object_element (json_object_get_array_member (model, section), index);
+  JsonArray *rules = json_object_get_array_member (model, section);
+
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rules, i);
+
+      if (event == NULL ||
+          (json_object_has_member (r, "event") && g_str_equal (json_object_get_string_member (r, "event"), event)))
+        return r;
+    }
+  return NULL;
 }
 
 static void
-edit_threshold (JsonObject *m)
+edit_weights (JsonObject *model,
+              guint       round)
 {
-  json_object_set_double_member (json_object_get_object_member (m, "thresholds"), "mql", 45);
+  JsonObject *fit = first_rule (model, "fit", NULL);
+  JsonObject *eng = first_rule (model, "engagement", NULL);
+
+  if (fit != NULL)
+    json_object_set_int_member (fit, "points", 21 + round);
+  if (eng != NULL)
+    json_object_set_int_member (eng, "points", 11 + round);
 }
 
 static void
-edit_weight (JsonObject *m)
+edit_threshold (JsonObject *model,
+                guint       round)
 {
-  json_object_set_int_member (rule (m, "fit", 0), "points", 35);
+  json_object_set_double_member (json_object_get_object_member (model, "thresholds"), "mql", 40 + round * 3);
 }
 
 static void
-edit_pattern (JsonObject *m)
+edit_pattern (JsonObject *model,
+              guint       round)
 {
-  json_object_set_string_member (rule (m, "engagement", 0), "match", "/*");
-  json_object_set_double_member (rule (m, "engagement", 0), "half_life_days", 3);
+  static const char * const patterns[] = { "/blog/*", "/*", "/product*", "/docs/*", "*pricing*", "/p*", "/b*", "/d*" };
+  JsonObject *r = first_rule (model, "engagement", "page_view");
+
+  if (r != NULL)
+    json_object_set_string_member (r, "match", patterns[round % G_N_ELEMENTS (patterns)]);
 }
 
 static void
-edit_new_rule (JsonObject *m)
+edit_half_life (JsonObject *model,
+                guint       round)
 {
+  JsonObject *r = first_rule (model, "engagement", "page_view");
+
+  if (r != NULL)
+    json_object_set_double_member (r, "half_life_days", 3 + round);
+}
+
+static void
+edit_new_fit_rule (JsonObject *model,
+                   guint       round)
+{
+  static const char * const fields[] = { "city", "region", "lead_source", "owner", "company", "domain", "phone", "first_name" };
   JsonObject *r = json_object_new ();
 
-  json_object_set_string_member (r, "id", "bench");
-  json_object_set_string_member (r, "field", "country");
-  json_object_set_string_member (r, "op", "equals");
-  json_object_set_string_member (r, "value", "Germany");
-  json_object_set_int_member (r, "points", 15);
-  json_array_add_object_element (json_object_get_array_member (m, "fit"), r);
+  json_object_set_string_member (r, "id", "bench_new");
+  json_object_set_string_member (r, "field", fields[round % G_N_ELEMENTS (fields)]);
+  json_object_set_string_member (r, "op", "starts_with");
+  json_object_set_string_member (r, "value", "b");
+  json_object_set_int_member (r, "points", 5);
+  json_array_add_object_element (json_object_get_array_member (model, "fit"), r);
 }
 
 static int
@@ -68,62 +110,181 @@ compare_doubles (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+static double
+peak_rss_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      !(line = strstr (status, "VmHWM:")))
+    return 0;
+  return g_ascii_strtod (line + 6, NULL) / 1024.0;
+}
+
+static void
+time_edit (QualifyWhatIf *whatif,
+           const char    *label,
+           Edit           edit,
+           guint          repeat)
+{
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  guint built = 0;
+  guint64 mql = 0;
+
+  for (guint round = 0; round < repeat; round++)
+    {
+      g_autoptr(JsonNode) node = qualify_model_to_node (qualify_whatif_get_active_model (whatif));
+      g_autoptr(QualifyModel) draft = NULL;
+      g_autoptr(QualifyWhatIfResult) r = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 t0;
+      double elapsed;
+
+      edit (json_node_get_object (node), round);
+      if (!(draft = qualify_model_new_from_node (node, &error)))
+        g_error ("%s: %s", label, error->message);
+
+      t0 = g_get_monotonic_time ();
+      if (!(r = qualify_whatif_evaluate (whatif, draft, &error)))
+        g_error ("%s: %s", label, error->message);
+      elapsed = (g_get_monotonic_time () - t0) / 1000.0;
+      g_array_append_val (ms, elapsed);
+      built += r->n_rules_built;
+      mql = r->draft[QUALIFY_STATUS_MQL];
+    }
+
+  g_array_sort (ms, compare_doubles);
+  g_print ("%-34s min %8.1f  median %8.1f  max %8.1f ms   (%u caches built, last draft %" G_GUINT64_FORMAT " MQL)\n",
+           label, g_array_index (ms, double, 0), g_array_index (ms, double, ms->len / 2),
+           g_array_index (ms, double, ms->len - 1), built, mql);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  static const struct { const char *name; Edit edit; } edits[] = {
-    { "threshold edit", edit_threshold },
-    { "weight edit", edit_weight },
-    { "pattern + half-life edit", edit_pattern },
-    { "new rule", edit_new_rule },
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(QualifyStore) store = NULL;
   g_autoptr(QualifyWhatIf) whatif = NULL;
-  const char *path = g_getenv ("QUALIFY_BENCH_WORKSPACE");
-  g_autofree char *generated = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *path = NULL;
+  const char *env = g_getenv ("QUALIFY_BENCH_WORKSPACE");
+  guint repeat = g_getenv ("QUALIFY_BENCH_REPEAT") ? atoi (g_getenv ("QUALIFY_BENCH_REPEAT")) : 5;
   gint64 t0;
 
-  if (path == NULL)
+  repeat = MAX (repeat, 1);
+  if (env != NULL && *env != '\0')
+    path = g_strdup (env);
+  else
     {
-      g_autofree char *dir = g_dir_make_tmp ("qualify-bench-whatif-XXXXXX", NULL);
-      guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
-      QualifyDemoOptions options = { n, (guint64) n * 10, 1, 1793491200 };
+      QualifyDemoOptions options = { 1000000, 0, 1, 1793491200 };
 
-      generated = g_build_filename (dir, "w.qualify", NULL);
-      path = generated;
-      if (!(store = qualify_store_open (path, &error)) || !qualify_demo_populate (store, &options, NULL, &error))
+      if (g_getenv ("QUALIFY_BENCH_LEADS"))
+        options.n_leads = atoi (g_getenv ("QUALIFY_BENCH_LEADS"));
+      options.n_events = (guint64) options.n_leads * 10;
+      tmpdir = g_dir_make_tmp ("qualify-bench-whatif-XXXXXX", &error);
+      g_assert_no_error (error);
+      path = g_build_filename (tmpdir, "bench.qualify", NULL);
+      g_print ("generating %u leads / %" G_GUINT64_FORMAT " events into %s …\n",
+               options.n_leads, options.n_events, path);
+      t0 = g_get_monotonic_time ();
+      if (!(store = qualify_store_open (path, &error)) ||
+          !qualify_demo_populate (store, &options, NULL, &error))
         g_error ("%s", error->message);
+      g_print ("%-34s %8.0f ms\n", "generate + import + score", (g_get_monotonic_time () - t0) / 1000.0);
+      g_clear_object (&store);
     }
-  else if (!(store = qualify_store_open (path, &error)))
+
+  if (!(store = qualify_store_open (path, &error)))
     g_error ("%s", error->message);
 
+  g_print ("Qualify what-if benchmark: %s, %u cores, %u repeats\n", path, g_get_num_processors (), repeat);
   t0 = g_get_monotonic_time ();
   if (!(whatif = qualify_whatif_new (store, 0, NULL, &error)))
     g_error ("%s", error->message);
-  g_print ("%s: loaded and scored with the active model in %.0f ms\n", path, (g_get_monotonic_time () - t0) / 1000.0);
+  g_print ("%-34s %8.0f ms   (%u leads, %" G_GUINT64_FORMAT " events; dataset + active model's caches)\n",
+           "load", (g_get_monotonic_time () - t0) / 1000.0, qualify_whatif_get_n_leads (whatif),
+           qualify_dataset_get_n_events (qualify_whatif_get_dataset (whatif)));
 
-  for (guint e = 0; e < G_N_ELEMENTS (edits); e++)
+  {
+    g_autoptr(QualifyWhatIfResult) r = NULL;
+
+    t0 = g_get_monotonic_time ();
+    if (!(r = qualify_whatif_evaluate (whatif, qualify_whatif_get_active_model (whatif), &error)))
+      g_error ("%s", error->message);
+    g_print ("%-34s %8.1f ms   (%" G_GUINT64_FORMAT " MQL, %" G_GUINT64_FORMAT " SQL)\n", "first evaluation (active model)",
+             (g_get_monotonic_time () - t0) / 1000.0, r->draft[QUALIFY_STATUS_MQL], r->draft[QUALIFY_STATUS_SQL]);
+  }
+
+  time_edit (whatif, "weights edit", edit_weights, repeat);
+  time_edit (whatif, "threshold edit", edit_threshold, repeat);
+  time_edit (whatif, "pattern edit (new glob)", edit_pattern, repeat);
+  time_edit (whatif, "half-life edit", edit_half_life, repeat);
+  time_edit (whatif, "new fit rule (new column)", edit_new_fit_rule, repeat);
+
+  /* the reference: a full core rescore of the same dataset */
+  {
+    g_autoptr(QualifyScorer) scorer = NULL;
+    g_autofree QualifyLeadScore *scores = g_new (QualifyLeadScore, MAX (qualify_whatif_get_n_leads (whatif), 1));
+
+    t0 = g_get_monotonic_time ();
+    if (!(scorer = qualify_scorer_new (qualify_whatif_get_active_model (whatif), qualify_whatif_get_dataset (whatif), &error)))
+      g_error ("%s", error->message);
+    qualify_scorer_run (scorer, qualify_whatif_get_as_of (whatif), scores);
+    g_print ("%-34s %8.1f ms   (reference: qualify_scorer_new + run)\n", "full in-memory rescore",
+             (g_get_monotonic_time () - t0) / 1000.0);
+  }
+
+  {
+    guint64 events = 0, leads = 0;
+
+    t0 = g_get_monotonic_time ();
+    qualify_whatif_count_pattern (whatif, "page_view", "/pricing*", &events, &leads);
+    g_print ("%-34s %8.1f ms   (%" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " leads)\n",
+             "count_pattern page_view /pricing*", (g_get_monotonic_time () - t0) / 1000.0, events, leads);
+  }
+
+  {
+    g_autoptr(GPtrArray) values = NULL;
+
+    t0 = g_get_monotonic_time ();
+    values = qualify_whatif_dup_field_values (whatif, "industry", NULL, 20, &error);
+    g_print ("%-34s %8.1f ms   (%u values)\n", "dup_field_values industry",
+             (g_get_monotonic_time () - t0) / 1000.0, values ? values->len : 0);
+  }
+
+  if (g_strcmp0 (g_getenv ("QUALIFY_BENCH_APPLY"), "1") == 0)
     {
       g_autoptr(JsonNode) node = qualify_model_to_node (qualify_whatif_get_active_model (whatif));
       g_autoptr(QualifyModel) draft = NULL;
-      double ms[5];
+      QualifyScoreSummary summary;
+      gint64 version;
 
-      edits[e].edit (json_node_get_object (node));
-      if (!(draft = qualify_model_new_from_node (node, &error)))
+      edit_weights (json_node_get_object (node), 7);
+      draft = qualify_model_new_from_node (node, &error);
+      g_assert_no_error (error);
+      t0 = g_get_monotonic_time ();
+      if ((version = qualify_model_apply (store, draft, "bench", qualify_whatif_get_as_of (whatif), NULL, &summary, &error)) <= 0)
         g_error ("%s", error->message);
-      for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
-        {
-          g_autoptr(QualifyWhatIfResult) r = NULL;
-
-          t0 = g_get_monotonic_time ();
-          if (!(r = qualify_whatif_evaluate (whatif, draft, &error)))
-            g_error ("%s", error->message);
-          ms[i] = (g_get_monotonic_time () - t0) / 1000.0;
-        }
-      qsort (ms, G_N_ELEMENTS (ms), sizeof ms[0], compare_doubles);
-      g_print ("  %-26s median %6.0f ms  (min %.0f, max %.0f, 5 runs)\n", edits[e].name, ms[2], ms[0], ms[4]);
+      g_print ("%-34s %8.0f ms   (version %" G_GINT64_FORMAT ", %" G_GUINT64_FORMAT " transitions)\n",
+               "apply (save + full rescore + write)", (g_get_monotonic_time () - t0) / 1000.0, version, summary.transitions);
     }
+
+  g_print ("%-34s %8.0f MB\n", "peak RSS", peak_rss_mb ());
+
+  if (tmpdir != NULL)
+    {
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_clear_object (&whatif);
+      g_clear_object (&store);
+      g_unlink (path);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_rmdir (tmpdir);
+    }
+
   return 0;
 }

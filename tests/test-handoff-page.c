@@ -144,6 +144,12 @@ wait_for (Condition   condition,
 }
 
 static gboolean
+dialog_idle (gpointer data)
+{
+  return !_qualify_endpoint_dialog_is_testing (data);
+}
+
+static gboolean
 page_idle (gpointer data)
 {
   return !_qualify_handoff_page_is_busy (data);
@@ -184,8 +190,19 @@ test_handoff_page_push (void)
   g_assert_nonnull (problem);
   g_assert_nonnull (strstr (problem, "https://"));
 
-  /* A webhook on this machine: added, and its secret shown once. */
+  /* A webhook on this machine: Send Test Event from the form first (nothing
+   * saved), signed with the secret the form will save; then added. */
   url = g_strdup_printf ("http://127.0.0.1:%u/hook", receiver->port);
+  g_assert_true (_qualify_endpoint_dialog_test (dialog, "Local CRM", url, QUALIFY_FORMAT_WEBHOOK, NULL));
+  wait_for (dialog_idle, dialog, "the test event");
+  g_assert_nonnull (strstr (_qualify_endpoint_dialog_get_test_request (dialog), "webhook-signature: v1,"));
+  g_assert_nonnull (strstr (_qualify_endpoint_dialog_get_test_request (dialog), "test.lead@qualify.invalid"));
+  g_assert_true (g_str_has_prefix (_qualify_endpoint_dialog_get_test_response (dialog), "HTTP 200"));
+  g_assert_cmpuint (receiver->requests, ==, 1);
+  receiver->requests = 0;
+  receiver->signatures_ok = TRUE;   /* the receiver did not know the secret yet */
+  g_hash_table_remove_all (receiver->ids);
+  g_assert_cmpuint (_qualify_handoff_page_get_n_endpoints (QUALIFY_HANDOFF_PAGE (page)), ==, 0);
   problem = _qualify_endpoint_dialog_submit (dialog, "Local CRM", url, QUALIFY_FORMAT_WEBHOOK, NULL);
   g_assert_null (problem);
   g_assert_true (g_str_has_prefix (_qualify_endpoint_dialog_get_secret (dialog), "whsec_"));

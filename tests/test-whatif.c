@@ -298,7 +298,7 @@ check_edit (gconstpointer data)
   dataset = qualify_dataset_load (store, NULL, &error);
   g_assert_no_error (error);
   n = qualify_dataset_get_n_leads (dataset);
-  g_assert_cmpuint (n, ==, N_LEADS);
+  g_assert_cmpuint (n, ==, qualify_whatif_get_n_leads (whatif));
   g_assert_cmpuint (r->n_leads, ==, n);
   active = reference_scores (dataset, qualify_whatif_get_active_model (whatif));
   scores = reference_scores (dataset, draft);
@@ -737,6 +737,7 @@ test_new_async (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(QualifyWhatIf) other = NULL;
+  g_autofree char *bogus = NULL;
 
   qualify_whatif_new_async (workspace_path, 0, NULL, applied_cb, &result);
   while (result == NULL)
@@ -745,12 +746,58 @@ test_new_async (void)
   g_assert_no_error (error);
   g_assert_cmpuint (qualify_whatif_get_n_leads (other), ==, N_LEADS);
 
+  /* not a workspace: a located error, no what-if */
   g_clear_object (&result);
-  qualify_whatif_new_async ("/nonexistent/dir/w.qualify", 0, NULL, applied_cb, &result);
+  g_clear_object (&other);
+  bogus = g_build_filename (workspace_dir, "notes.txt", NULL);
+  g_assert_true (g_file_set_contents (bogus, "not a database, just some text\n", -1, &error));
+  qualify_whatif_new_async (bogus, 0, NULL, applied_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_null (qualify_whatif_new_finish (result, &error));
-  g_assert_nonnull (error);
+  other = qualify_whatif_new_finish (result, &error);
+  g_assert_null (other);
+  g_assert_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_A_WORKSPACE);
+  g_unlink (bogus);
+}
+
+/* Above 20000 leads everything runs split over the cores: same numbers. */
+static void
+test_threaded (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("qualify-whatif-big-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "big.qualify", NULL);
+  QualifyDemoOptions options = { 30011, 150000, 5, 1793491200 };
+  QualifyStore *saved_store = store;
+  QualifyWhatIf *saved_whatif = whatif;
+  const Edit edits[] = { edit_none, edit_weights, edit_pattern, edit_new_rules, edit_sales_ready, edit_disqualifier };
+
+  if (g_get_num_processors () < 2)
+    g_test_message ("one core: the split is not exercised here");
+
+  store = qualify_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (qualify_demo_populate (store, &options, NULL, &error));
+  g_assert_no_error (error);
+  whatif = qualify_whatif_new (store, 0, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint k = 0; k < G_N_ELEMENTS (edits); k++)
+    check_edit (edits[k]);
+
+  g_clear_object (&whatif);
+  g_clear_object (&store);
+  whatif = saved_whatif;
+  store = saved_store;
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (dir);
+  }
 }
 
 int
@@ -785,6 +832,7 @@ main (int   argc,
   g_test_add_data_func ("/whatif/sales-ready", edit_sales_ready, check_edit);
   g_test_add_data_func ("/whatif/grades", edit_grades, check_edit);
   g_test_add_func ("/whatif/cache-reuse", test_cache_reuse);
+  g_test_add_func ("/whatif/threaded", test_threaded);
   g_test_add_func ("/whatif/cancelled", test_cancelled);
   g_test_add_func ("/whatif/async-latest-wins", test_async_latest_wins);
   g_test_add_func ("/whatif/suggestions", test_suggestions);

@@ -1126,6 +1126,7 @@ describe_request (SoupMessage *msg,
 static gboolean
 test_on_context (QualifyStore     *store,
                  QualifyEndpoint  *endpoint,
+                 const char       *given_secret,
                  char            **request_text,
                  char            **response_text,
                  GError          **error)
@@ -1149,7 +1150,9 @@ test_on_context (QualifyStore     *store,
   if (!(workspace_id = qualify_store_dup_workspace_id (store, error)))
     return FALSE;
   push.workspace_id = workspace_id;
-  if (!(secret = endpoint_secret (&push, endpoint, NULL, error)))
+  if (given_secret != NULL)
+    secret = g_strdup (given_secret);
+  else if (!(secret = endpoint_secret (&push, endpoint, NULL, error)))
     return FALSE;
 
   lead.custom = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1206,7 +1209,25 @@ qualify_delivery_test_endpoint (QualifyStore     *store,
   gboolean ok;
 
   g_main_context_push_thread_default (context);
-  ok = test_on_context (store, endpoint, request_text, response_text, error);
+  ok = test_on_context (store, endpoint, NULL, request_text, response_text, error);
+  g_main_context_pop_thread_default (context);
+  return ok;
+}
+
+gboolean
+qualify_delivery_test_endpoint_with_secret (QualifyStore     *store,
+                                            QualifyEndpoint  *endpoint,
+                                            const char       *secret,
+                                            char            **request_text,
+                                            char            **response_text,
+                                            GError          **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  gboolean ok;
+
+  g_return_val_if_fail (secret != NULL, FALSE);
+  g_main_context_push_thread_default (context);
+  ok = test_on_context (store, endpoint, secret, request_text, response_text, error);
   g_main_context_pop_thread_default (context);
   return ok;
 }

@@ -77,6 +77,15 @@ gboolean     qualify_delivery_test_endpoint (QualifyStore        *store,
                                              char               **response_text,
                                              GError             **error);
 
+/* The same with @secret (a webhook secret or a token) given, for an endpoint
+ * that is not saved yet. */
+gboolean     qualify_delivery_test_endpoint_with_secret (QualifyStore    *store,
+                                                         QualifyEndpoint *endpoint,
+                                                         const char      *secret,
+                                                         char           **request_text,
+                                                         char           **response_text,
+                                                         GError         **error);
+
 /* The wait before retry number @attempt (1-based), without jitter; 0 when the
  * schedule is exhausted. */
 gint64       qualify_delivery_backoff_seconds (guint attempt);

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "qualify-delivery.h"
 #include "qualify-endpoint-dialog.h"
 #include "qualify-secrets.h"
 #include "qualify-store.h"
@@ -41,7 +42,11 @@ struct _QualifyEndpointDialog
   char                 *editing;      /* name of the endpoint being edited, or NULL */
   gint64                editing_id;
   char                 *secret;
+  char                 *pending_secret;  /* a new webhook's secret, made when the form opens */
   char                 *error;
+  char                 *test_request;
+  char                 *test_response;
+  gboolean              testing;
 };
 
 G_DEFINE_FINAL_TYPE (QualifyEndpointDialog, qualify_endpoint_dialog, ADW_TYPE_WINDOW)
@@ -146,6 +151,169 @@ save_edit (QualifyEndpointDialog *self,
   gtk_window_close (GTK_WINDOW (self));
 }
 
+/* The endpoint as the form describes it, or NULL with the reason shown. */
+static QualifyEndpoint *
+form_endpoint (QualifyEndpointDialog *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
+  QualifyEndpointFormat format = adw_combo_row_get_selected (self->format_row);
+  g_autoptr(GError) error = NULL;
+  QualifyEndpoint *endpoint;
+
+  if (!qualify_endpoint_check_url (url, &error))
+    {
+      show_error (self, error->message);
+      return NULL;
+    }
+  endpoint = qualify_endpoint_new (*name ? name : _("Test"), url, format);
+  {
+    const char *mapping = gtk_editable_get_text (GTK_EDITABLE (self->mapping_row));
+
+    if (format != QUALIFY_FORMAT_WEBHOOK && *mapping != '\0')
+      endpoint->mapping = g_strdup (mapping);
+  }
+  return endpoint;
+}
+
+typedef struct
+{
+  char            *path;
+  QualifyEndpoint *endpoint;
+  char            *secret;
+  char            *request;
+  char            *response;
+} TestJob;
+
+static void
+test_job_free (TestJob *job)
+{
+  g_free (job->path);
+  qualify_endpoint_free (job->endpoint);
+  g_free (job->secret);
+  g_free (job->request);
+  g_free (job->response);
+  g_free (job);
+}
+
+static void
+test_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TestJob *job = task_data;
+  g_autoptr(QualifyStore) store = NULL;
+  GError *error = NULL;
+
+  if (!(store = qualify_store_open (job->path, &error)) ||
+      !qualify_delivery_test_endpoint_with_secret (store, job->endpoint, job->secret,
+                                                   &job->request, &job->response, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+tested_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (source);
+  TestJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog, *view, *scrolled;
+  g_autofree char *text = NULL;
+
+  self->testing = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoint.test", TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  g_free (self->test_request);
+  g_free (self->test_response);
+  self->test_request = g_strdup (job->request);
+  self->test_response = g_strdup (job->response);
+
+  text = g_strdup_printf ("%s\n\n── %s ──\n\n%s", job->request, _("Response"), job->response);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Test Event Sent"),
+                                   _("A made-up MQL with these settings; nothing was saved or queued."));
+  view = gtk_text_view_new ();
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_CHAR);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Request and response"), -1);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 260);
+  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scrolled), 520);
+  gtk_widget_add_css_class (scrolled, "card");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+test_activated (GtkWidget  *widget,
+                const char *action,
+                GVariant   *param)
+{
+  QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (widget);
+  g_autoptr(GTask) task = NULL;
+  QualifyEndpoint *endpoint;
+  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+  TestJob *job;
+
+  if (self->testing || !(endpoint = form_endpoint (self)))
+    return;
+  job = g_new0 (TestJob, 1);
+  job->path = g_strdup (self->path);
+  job->endpoint = endpoint;
+  if (endpoint->format == QUALIFY_FORMAT_WEBHOOK)
+    {
+      /* a saved endpoint's own secret, or the one this form will save */
+      if (self->editing != NULL)
+        {
+          g_autoptr(QualifyStore) store = qualify_store_open (self->path, NULL);
+          g_autofree char *workspace_id = store ? qualify_store_dup_workspace_id (store, NULL) : NULL;
+
+          job->secret = workspace_id ? qualify_secrets_lookup (workspace_id, self->editing, NULL, NULL) : NULL;
+        }
+      if (job->secret == NULL)
+        {
+          if (self->pending_secret == NULL)
+            self->pending_secret = qualify_webhook_generate_secret ();
+          job->secret = g_strdup (self->pending_secret);
+        }
+    }
+  else if (token != NULL && *token != '\0')
+    job->secret = g_strdup (token);
+  else if (self->editing != NULL)
+    {
+      g_autoptr(QualifyStore) store = qualify_store_open (self->path, NULL);
+      g_autofree char *workspace_id = store ? qualify_store_dup_workspace_id (store, NULL) : NULL;
+
+      job->secret = workspace_id ? qualify_secrets_lookup (workspace_id, self->editing, NULL, NULL) : NULL;
+    }
+  if (job->secret == NULL)
+    {
+      test_job_free (job);
+      show_error (self, _("Enter the access token the CRM gave you."));
+      return;
+    }
+
+  self->testing = TRUE;
+  gtk_widget_action_set_enabled (widget, "endpoint.test", FALSE);
+  task = g_task_new (self, NULL, tested_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) test_job_free);
+  g_task_run_in_thread (task, test_thread);
+}
+
 static void
 add_activated (GtkWidget  *widget,
                const char *action,
@@ -182,7 +350,7 @@ add_activated (GtkWidget  *widget,
     }
 
   if (format == QUALIFY_FORMAT_WEBHOOK)
-    secret = qualify_webhook_generate_secret ();
+    secret = self->pending_secret ? g_strdup (self->pending_secret) : qualify_webhook_generate_secret ();
   else if (token == NULL || *token == '\0')
     {
       show_error (self, _("Enter the access token the CRM gave you."));
@@ -239,6 +407,9 @@ qualify_endpoint_dialog_finalize (GObject *object)
 
   g_free (self->path);
   g_free (self->editing);
+  g_free (self->pending_secret);
+  g_free (self->test_request);
+  g_free (self->test_response);
   if (self->secret)
     memset (self->secret, 0, strlen (self->secret));
   g_free (self->secret);
@@ -277,6 +448,7 @@ qualify_endpoint_dialog_class_init (QualifyEndpointDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "endpoint.add", NULL, add_activated);
   gtk_widget_class_install_action (widget_class, "endpoint.copy-secret", NULL, copy_secret_activated);
+  gtk_widget_class_install_action (widget_class, "endpoint.test", NULL, test_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -341,6 +513,38 @@ _qualify_endpoint_dialog_submit (QualifyEndpointDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), token ? token : "");
   gtk_widget_activate_action (GTK_WIDGET (self), "endpoint.add", NULL);
   return self->error;
+}
+
+gboolean
+_qualify_endpoint_dialog_test (QualifyEndpointDialog *self,
+                               const char            *name,
+                               const char            *url,
+                               QualifyEndpointFormat  format,
+                               const char            *token)
+{
+  adw_combo_row_set_selected (self->format_row, format);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), token ? token : "");
+  return gtk_widget_activate_action (GTK_WIDGET (self), "endpoint.test", NULL);
+}
+
+gboolean
+_qualify_endpoint_dialog_is_testing (QualifyEndpointDialog *self)
+{
+  return self->testing;
+}
+
+const char *
+_qualify_endpoint_dialog_get_test_response (QualifyEndpointDialog *self)
+{
+  return self->test_response;
+}
+
+const char *
+_qualify_endpoint_dialog_get_test_request (QualifyEndpointDialog *self)
+{
+  return self->test_request;
 }
 
 const char *

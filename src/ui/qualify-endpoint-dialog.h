@@ -34,5 +34,14 @@ const char *_qualify_endpoint_dialog_submit (QualifyEndpointDialog *self,
                                              QualifyEndpointFormat  format,
                                              const char            *token);
 const char *_qualify_endpoint_dialog_get_secret (QualifyEndpointDialog *self);
+/* Send Test Event with these form values (nothing saved); runs in a thread. */
+gboolean    _qualify_endpoint_dialog_test (QualifyEndpointDialog *self,
+                                           const char            *name,
+                                           const char            *url,
+                                           QualifyEndpointFormat  format,
+                                           const char            *token);
+gboolean    _qualify_endpoint_dialog_is_testing (QualifyEndpointDialog *self);
+const char *_qualify_endpoint_dialog_get_test_request (QualifyEndpointDialog *self);
+const char *_qualify_endpoint_dialog_get_test_response (QualifyEndpointDialog *self);
 
 G_END_DECLS
