@@ -731,6 +731,79 @@ test_apply (void)
     g_assert_cmpuint (after->active[s], ==, preview->draft[s]);
 }
 
+static QualifyWhatIf *
+new_whatif_async (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  QualifyWhatIf *w;
+
+  qualify_whatif_new_async (workspace_path, 0, NULL, applied_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  w = qualify_whatif_new_finish (result, &error);
+  g_assert_no_error (error);
+  return w;
+}
+
+static gint64
+apply_with (QualifyWhatIf       *w,
+            QualifyModel        *model,
+            QualifyScoreSummary *summary)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 version;
+
+  qualify_whatif_apply_async (w, model, "async", NULL, applied_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  version = qualify_whatif_apply_finish (w, result, summary, &error);
+  g_assert_no_error (error);
+  return version;
+}
+
+/* A what-if with its own connection applies with the dataset it holds, unless
+ * another connection changed the workspace meanwhile: then it reads it again. */
+static void
+test_apply_reuses_dataset (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyWhatIf) w = new_whatif_async ();
+  g_autoptr(QualifyModel) draft = NULL;
+  g_autoptr(QualifyModel) again = NULL;
+  g_autoptr(QualifyWhatIfResult) preview = NULL;
+  g_autoptr(JsonNode) node = qualify_model_to_node (qualify_whatif_get_active_model (w));
+  g_autofree char *sql = NULL;
+  QualifyScoreSummary summary;
+  gint64 lead_id;
+
+  json_object_set_double_member (json_object_get_object_member (json_node_get_object (node), "thresholds"), "mql", 52);
+  draft = qualify_model_new_from_node (node, &error);
+  g_assert_no_error (error);
+  preview = qualify_whatif_evaluate (w, draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (apply_with (w, draft, &summary), >, 0);
+  for (guint s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
+    g_assert_cmpuint (summary.by_status[s], ==, preview->draft[s]);
+
+  /* another connection adds a demo request to a plain lead */
+  lead_id = count_rows ("SELECT lead_id FROM results WHERE status = 'lead' ORDER BY lead_id LIMIT 1");
+  sql = g_strdup_printf ("INSERT INTO events (lead_id, type_id, occurred_at)"
+                         " SELECT %" G_GINT64_FORMAT ", id, %" G_GINT64_FORMAT " FROM event_types"
+                         " WHERE name = 'demo_request'", lead_id, qualify_whatif_get_as_of (w) - 3600);
+  g_assert_true (_qualify_store_exec (store, sql, &error));
+  g_assert_no_error (error);
+
+  json_object_set_double_member (json_object_get_object_member (json_node_get_object (node), "thresholds"), "mql", 53);
+  again = qualify_model_new_from_node (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (apply_with (w, again, &summary), >, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT status = 'sql' FROM results WHERE lead_id = %" G_GINT64_FORMAT, lead_id);
+  g_assert_cmpint (count_rows (sql), ==, 1);
+}
+
 static void
 test_new_async (void)
 {
@@ -840,6 +913,7 @@ main (int   argc,
   g_test_add_func ("/whatif/apply-rollback", test_apply_rollback);
   g_test_add_func ("/whatif/apply", test_apply);
   g_test_add_func ("/whatif/new-async", test_new_async);
+  g_test_add_func ("/whatif/apply-reuses-dataset", test_apply_reuses_dataset);
 
   ret = g_test_run ();
 

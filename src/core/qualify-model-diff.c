@@ -96,6 +96,9 @@ diff_objects (JsonObject *a,
 
       if (skip_id && g_str_equal (name, "id"))
         continue;
+      /* an added rule's label is in the entry already */
+      if (a == NULL && g_str_equal (name, "label"))
+        continue;
       if (!nodes_equal (old_node, new_node))
         g_ptr_array_add (properties, property_new (name, old_node, new_node));
     }
@@ -105,6 +108,8 @@ diff_objects (JsonObject *a,
       const char *name = l->data;
 
       if (skip_id && g_str_equal (name, "id"))
+        continue;
+      if (b == NULL && g_str_equal (name, "label"))
         continue;
       if (b == NULL || !json_object_has_member (b, name))
         g_ptr_array_add (properties, property_new (name, json_object_get_member (a, name), NULL));

@@ -1219,13 +1219,27 @@ write_results (QualifyStore           *store,
   return TRUE;
 }
 
+gint64
+_qualify_scorer_data_version (QualifyStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, "PRAGMA data_version", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 /* The scoring job; with @apply, first saves it as a new active version (with
- * @note) in the same transaction. */
+ * @note) in the same transaction. With @reuse, scores that dataset instead of
+ * reading it again when no other connection committed anything since
+ * @reuse_data_version was read (PRAGMA data_version). */
 static gboolean
 score_workspace (QualifyStore         *store,
                  QualifyModel         *apply,
                  const char           *note,
                  gint64                as_of,
+                 QualifyDataset       *reuse,
+                 gint64                reuse_data_version,
                  GCancellable         *cancellable,
                  QualifyScoreSummary  *summary,
                  GError              **error)
@@ -1271,8 +1285,11 @@ score_workspace (QualifyStore         *store,
     }
   else if (!(model = load_active_model (store, TRUE, &version, error)))
     goto failed;
-  if (!(dataset = qualify_dataset_load (store, cancellable, error)))
+  if (reuse != NULL && reuse_data_version >= 0 && _qualify_scorer_data_version (store) == reuse_data_version)
+    dataset = g_object_ref (reuse);
+  else if (!(dataset = qualify_dataset_load (store, cancellable, error)))
     goto failed;
+  g_debug ("dataset %s", dataset == reuse ? "reused" : "read again");
   g_debug ("dataset loaded in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   if (!(scorer = qualify_scorer_new (model, dataset, error)))
     goto failed;
@@ -1315,7 +1332,7 @@ qualify_score_workspace (QualifyStore         *store,
 {
   g_return_val_if_fail (QUALIFY_IS_STORE (store), FALSE);
 
-  return score_workspace (store, NULL, NULL, as_of, cancellable, summary, error);
+  return score_workspace (store, NULL, NULL, as_of, NULL, -1, cancellable, summary, error);
 }
 
 /**
@@ -1341,7 +1358,32 @@ qualify_model_apply (QualifyStore         *store,
 
   if (summary == NULL)
     summary = &local_summary;
-  if (!score_workspace (store, model, note, as_of, cancellable, summary, error))
+  if (!score_workspace (store, model, note, as_of, NULL, -1, cancellable, summary, error))
+    return 0;
+
+  return summary->model_version;
+}
+
+gint64
+_qualify_model_apply_with_dataset (QualifyStore         *store,
+                                   QualifyModel         *model,
+                                   const char           *note,
+                                   gint64                as_of,
+                                   QualifyDataset       *dataset,
+                                   gint64                data_version,
+                                   GCancellable         *cancellable,
+                                   QualifyScoreSummary  *summary,
+                                   GError              **error)
+{
+  QualifyScoreSummary local_summary;
+
+  g_return_val_if_fail (QUALIFY_IS_STORE (store), 0);
+  g_return_val_if_fail (QUALIFY_IS_MODEL (model), 0);
+  g_return_val_if_fail (dataset == NULL || qualify_dataset_get_store (dataset) == store, 0);
+
+  if (summary == NULL)
+    summary = &local_summary;
+  if (!score_workspace (store, model, note, as_of, dataset, data_version, cancellable, summary, error))
     return 0;
 
   return summary->model_version;

@@ -89,6 +89,11 @@ struct _QualifyWhatIf
   guint8            *d_status;
   guint8            *d_grade;
 
+  /* The connection is ours alone (opened by new_async): PRAGMA data_version read
+   * before loading tells whether another connection changed the workspace since,
+   * so apply can reuse the dataset. -1 = never reuse. */
+  gint64             data_version;
+
   /* Latest-wins for evaluate_async. */
   GMutex             async_lock;
   GCancellable      *pending;
@@ -320,22 +325,26 @@ build_field_cache (QualifyWhatIf           *self,
 
 /* Engagement rule caches ---------------------------------------------------- */
 
+/* Up to 64 engagement rules built in one pass over the events: event e counts
+ * for rule r when bit r is set in type_mask[type] & detail_mask[detail] (as in
+ * the scorer), and the per-lead sums are added in the lead's event order. */
 typedef struct
 {
   const QualifyEventIndex *ev;
-  const guint8            *type_match;
-  const guint8            *detail_match;
+  guint                    n_rules;
+  const guint64           *type_mask;
+  const guint64           *detail_mask;
+  const double            *inv_half_life;
+  const double            *within;
   gint64                   as_of;
-  double                   inv_half_life;
-  double                   within;
   guint                    begin;
   guint                    end;
   GCancellable            *c1;
   GCancellable            *c2;
-  /* out */
-  GArray                  *leads;
-  GArray                  *decayed;
-  guint64                  n_events;
+  /* out, per rule */
+  GArray                  *leads[64];
+  GArray                  *decayed[64];
+  guint64                  n_events[64];
   gboolean                 cancelled;
 } EngagementChunk;
 
@@ -344,12 +353,12 @@ engagement_chunk (gpointer data)
 {
   EngagementChunk *c = data;
   const QualifyEventIndex *ev = c->ev;
+  double decayed[64] = { 0 };
 
   for (guint i = c->begin; i < c->end; i++)
     {
       guint64 end = ev->offsets[i + 1];
-      double decayed = 0;
-      gboolean any = FALSE;
+      guint64 touched = 0;
 
       if (((i - c->begin) & (CANCEL_STRIDE - 1)) == 0 && is_cancelled (c->c1, c->c2))
         {
@@ -359,83 +368,91 @@ engagement_chunk (gpointer data)
 
       for (guint64 e = ev->offsets[i]; e < end; e++)
         {
-          gint64 t = ev->times[e];
+          guint64 mask = c->type_mask[ev->type_ids[e]];
+          gint64 t;
           double age;
 
-          if (!c->type_match[ev->type_ids[e]] || t > c->as_of || !c->detail_match[ev->detail_ids[e]])
+          if (mask == 0 || (mask &= c->detail_mask[ev->detail_ids[e]]) == 0)
+            continue;
+          if ((t = ev->times[e]) > c->as_of)
             continue;
 
           /* exactly the scorer's arithmetic, in the same event order */
           age = (double) (c->as_of - t) / QUALIFY_SECONDS_PER_DAY;
-          if (c->within > 0 && age > c->within)
-            continue;
-          decayed += c->inv_half_life > 0 ? exp2 (-age * c->inv_half_life) : 1.0;
-          c->n_events++;
-          any = TRUE;
+          while (mask != 0)
+            {
+              guint r = __builtin_ctzll (mask);
+
+              mask &= mask - 1;
+              if (c->within[r] > 0 && age > c->within[r])
+                continue;
+              decayed[r] += c->inv_half_life[r] > 0 ? exp2 (-age * c->inv_half_life[r]) : 1.0;
+              c->n_events[r]++;
+              touched |= G_GUINT64_CONSTANT (1) << r;
+            }
         }
 
-      if (any)
+      while (touched != 0)
         {
+          guint r = __builtin_ctzll (touched);
           guint32 lead = i;
 
-          g_array_append_val (c->leads, lead);
-          g_array_append_val (c->decayed, decayed);
+          touched &= touched - 1;
+          g_array_append_val (c->leads[r], lead);
+          g_array_append_val (c->decayed[r], decayed[r]);
+          decayed[r] = 0;
         }
     }
 
   return NULL;
 }
 
-static guint8 *
-type_match_for (QualifyWhatIf *self,
-                const char    *event)
-{
-  const QualifyEventIndex *ev = _qualify_dataset_get_events (self->dataset);
-  guint8 *match = g_new0 (guint8, MAX (ev->types->len, 1));
-
-  for (guint t = 1; t < ev->types->len; t++)
-    {
-      const char *name = g_ptr_array_index (ev->types, t);
-
-      match[t] = event == NULL || (name != NULL && g_strcmp0 (name, event) == 0);
-    }
-
-  return match;
-}
-
 /* @glob already normalized; NULL = any detail (as the scorer: detail NULL is ""). */
-static guint8 *
-detail_match_for (QualifyWhatIf *self,
-                  const char    *glob)
+static gboolean
+detail_matches (const char *glob,
+                const char *detail)
 {
-  const QualifyEventIndex *ev = _qualify_dataset_get_events (self->dataset);
-  guint8 *match = g_new0 (guint8, MAX (ev->details_normal->len, 1));
-
-  for (guint d = 0; d < ev->details_normal->len; d++)
-    {
-      const char *detail = g_ptr_array_index (ev->details_normal, d);
-
-      match[d] = glob == NULL || qualify_glob_match (glob, detail ? detail : "");
-    }
-
-  return match;
+  return glob == NULL || qualify_glob_match (glob, detail ? detail : "");
 }
 
-static RuleCache *
-build_engagement_cache (QualifyWhatIf               *self,
-                        const QualifyEngagementRule *rule,
-                        GCancellable                *c1,
-                        GCancellable                *c2,
-                        GError                     **error)
+/* Builds caches for @rules (at most 64) in one pass; NULL entries on error. */
+static gboolean
+build_engagement_caches (QualifyWhatIf                       *self,
+                         const QualifyEngagementRule * const *rules,
+                         guint                                n_rules,
+                         RuleCache                          **out,
+                         GCancellable                        *c1,
+                         GCancellable                        *c2,
+                         GError                             **error)
 {
   const QualifyEventIndex *ev = _qualify_dataset_get_events (self->dataset);
-  g_autofree guint8 *type_match = type_match_for (self, rule->event ? rule->event : "");
-  g_autofree guint8 *detail_match = detail_match_for (self, rule->match);
+  g_autofree guint64 *type_mask = g_new0 (guint64, MAX (ev->types->len, 1));
+  g_autofree guint64 *detail_mask = g_new0 (guint64, MAX (ev->details_normal->len, 1));
   g_autofree EngagementChunk *chunks = NULL;
+  double inv_half_life[64], within[64];
   guint n_threads = n_threads_for (self->n);
-  RuleCache *cache;
   gboolean cancelled = FALSE;
-  guint64 total = 0, at = 0;
+
+  g_return_val_if_fail (n_rules <= 64, FALSE);
+
+  for (guint r = 0; r < n_rules; r++)
+    {
+      const QualifyEngagementRule *rule = rules[r];
+      guint64 bit = G_GUINT64_CONSTANT (1) << r;
+
+      inv_half_life[r] = rule->half_life_days > 0 ? 1.0 / rule->half_life_days : 0;
+      within[r] = rule->within_days;
+      for (guint t = 1; t < ev->types->len; t++)
+        {
+          const char *name = g_ptr_array_index (ev->types, t);
+
+          if (name != NULL && g_strcmp0 (name, rule->event) == 0)
+            type_mask[t] |= bit;
+        }
+      for (guint d = 0; d < ev->details_normal->len; d++)
+        if (detail_matches (rule->match, g_ptr_array_index (ev->details_normal, d)))
+          detail_mask[d] |= bit;
+    }
 
   chunks = g_new0 (EngagementChunk, n_threads);
   for (guint t = 0; t < n_threads; t++)
@@ -443,56 +460,120 @@ build_engagement_cache (QualifyWhatIf               *self,
       EngagementChunk *c = &chunks[t];
 
       c->ev = ev;
-      c->type_match = type_match;
-      c->detail_match = detail_match;
+      c->n_rules = n_rules;
+      c->type_mask = type_mask;
+      c->detail_mask = detail_mask;
+      c->inv_half_life = inv_half_life;
+      c->within = within;
       c->as_of = self->as_of;
-      c->inv_half_life = rule->half_life_days > 0 ? 1.0 / rule->half_life_days : 0;
-      c->within = rule->within_days;
       c->c1 = c1;
       c->c2 = c2;
-      c->leads = g_array_new (FALSE, FALSE, sizeof (guint32));
-      c->decayed = g_array_new (FALSE, FALSE, sizeof (double));
+      for (guint r = 0; r < n_rules; r++)
+        {
+          c->leads[r] = g_array_new (FALSE, FALSE, sizeof (guint32));
+          c->decayed[r] = g_array_new (FALSE, FALSE, sizeof (double));
+        }
       chunk_range (self->n, n_threads, t, &c->begin, &c->end);
     }
   run_chunks (engagement_chunk, chunks, sizeof *chunks, n_threads);
 
   for (guint t = 0; t < n_threads; t++)
-    {
-      cancelled |= chunks[t].cancelled;
-      total += chunks[t].leads->len;
-    }
+    cancelled |= chunks[t].cancelled;
 
-  cache = NULL;
-  if (!cancelled)
+  for (guint r = 0; r < n_rules; r++)
     {
-      cache = g_new0 (RuleCache, 1);
-      cache->kind = CACHE_ENGAGEMENT;
-      cache->n_leads = total;
-      cache->leads = g_new (guint32, MAX (total, 1));
-      cache->decayed = g_new (double, MAX (total, 1));
+      RuleCache *cache = NULL;
+      guint64 total = 0, at = 0;
+
+      for (guint t = 0; t < n_threads; t++)
+        total += chunks[t].leads[r]->len;
+
+      if (!cancelled)
+        {
+          cache = g_new0 (RuleCache, 1);
+          cache->kind = CACHE_ENGAGEMENT;
+          cache->n_leads = total;
+          cache->leads = g_new (guint32, MAX (total, 1));
+          cache->decayed = g_new (double, MAX (total, 1));
+        }
+
       for (guint t = 0; t < n_threads; t++)
         {
           EngagementChunk *c = &chunks[t];
+          guint len = c->leads[r]->len;
 
-          if (c->leads->len > 0)
+          if (cache != NULL && len > 0)
             {
-              memcpy (cache->leads + at, c->leads->data, sizeof (guint32) * c->leads->len);
-              memcpy (cache->decayed + at, c->decayed->data, sizeof (double) * c->leads->len);
+              memcpy (cache->leads + at, c->leads[r]->data, sizeof (guint32) * len);
+              memcpy (cache->decayed + at, c->decayed[r]->data, sizeof (double) * len);
             }
-          at += c->leads->len;
-          cache->n_events += c->n_events;
+          if (cache != NULL)
+            cache->n_events += c->n_events[r];
+          at += len;
+          g_array_unref (c->leads[r]);
+          g_array_unref (c->decayed[r]);
         }
-    }
 
-  for (guint t = 0; t < n_threads; t++)
-    {
-      g_array_unref (chunks[t].leads);
-      g_array_unref (chunks[t].decayed);
+      out[r] = cache;
     }
 
   if (cancelled)
-    set_cancelled (c1, c2, error);
-  return cache;
+    {
+      set_cancelled (c1, c2, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Builds, in as few passes over the events as possible, the caches of the
+ * engagement rules of @model that are missing. With @lock. */
+static gboolean
+ensure_engagement_caches (QualifyWhatIf  *self,
+                          QualifyModel   *model,
+                          GCancellable   *c1,
+                          GCancellable   *c2,
+                          guint          *n_built,
+                          GError        **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+
+  g_mutex_lock (&self->cache_lock);
+  for (guint i = 0; i < qualify_model_get_n_engagement_rules (model); i++)
+    {
+      const QualifyEngagementRule *rule = qualify_model_get_engagement_rule (model, i);
+      char *key = engagement_key (rule);
+
+      if (g_hash_table_contains (self->caches, key) ||
+          g_ptr_array_find_with_equal_func (keys, key, g_str_equal, NULL))
+        {
+          g_free (key);
+          continue;
+        }
+      g_ptr_array_add (keys, key);
+      g_ptr_array_add (rules, (gpointer) rule);
+    }
+  g_mutex_unlock (&self->cache_lock);
+
+  for (guint first = 0; first < rules->len; first += 64)
+    {
+      guint n = MIN (rules->len - first, 64);
+      RuleCache *built[64] = { NULL };
+
+      if (set_cancelled (c1, c2, error) ||
+          !build_engagement_caches (self, (const QualifyEngagementRule * const *) rules->pdata + first,
+                                    n, built, c1, c2, error))
+        return FALSE;
+
+      g_mutex_lock (&self->cache_lock);
+      for (guint r = 0; r < n; r++)
+        g_hash_table_insert (self->caches, g_strdup (g_ptr_array_index (keys, first + r)), built[r]);
+      g_mutex_unlock (&self->cache_lock);
+    }
+
+  *n_built += rules->len;
+  return TRUE;
 }
 
 /* Looks up or builds the cache for @key. Called with @lock held. */
@@ -517,11 +598,16 @@ get_cache (QualifyWhatIf                *self,
     {
       if (set_cancelled (c1, c2, error))
         return NULL;
-      if (field_rule != NULL)
-        cache = build_field_cache (self, field_rule, error);
-      else
-        cache = build_engagement_cache (self, engagement_rule, c1, c2, error);
-      if (cache == NULL)
+      if (field_rule == NULL)
+        {
+          /* engagement caches are built beforehand by ensure_engagement_caches() */
+          RuleCache *built[1] = { NULL };
+
+          if (!build_engagement_caches (self, &engagement_rule, 1, built, c1, c2, error))
+            return NULL;
+          cache = built[0];
+        }
+      else if (!(cache = build_field_cache (self, field_rule, error)))
         return NULL;
 
       g_mutex_lock (&self->cache_lock);
@@ -689,6 +775,8 @@ plan_init (QualifyWhatIf  *self,
   const QualifyEventIndex *ev = _qualify_dataset_get_events (self->dataset);
   const char * const *sales_ready = qualify_model_get_sales_ready (model);
   g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+  g_autofree gboolean *was_cached = NULL;
+  guint n_built = 0;
 
   memset (plan, 0, sizeof *plan);
   plan->stats = g_array_new (FALSE, TRUE, sizeof (QualifyWhatIfRuleStat));
@@ -735,6 +823,16 @@ plan_init (QualifyWhatIf  *self,
 
   plan->n_engagement = qualify_model_get_n_engagement_rules (model);
   plan->engagement = g_new0 (EngagementTerm, MAX (plan->n_engagement, 1));
+  was_cached = g_new0 (gboolean, MAX (plan->n_engagement, 1));
+  g_mutex_lock (&self->cache_lock);
+  for (guint i = 0; i < plan->n_engagement; i++)
+    {
+      g_autofree char *key = engagement_key (qualify_model_get_engagement_rule (model, i));
+      was_cached[i] = g_hash_table_contains (self->caches, key);
+    }
+  g_mutex_unlock (&self->cache_lock);
+  if (!ensure_engagement_caches (self, model, c1, c2, &n_built, error))
+    return FALSE;
   for (guint i = 0; i < plan->n_engagement; i++)
     {
       const QualifyEngagementRule *rule = qualify_model_get_engagement_rule (model, i);
@@ -747,7 +845,8 @@ plan_init (QualifyWhatIf  *self,
       plan->engagement[i].points = rule->points;
       plan->engagement[i].cap = rule->cap;
       plan->engagement[i].cache = cache;
-      add_stat (plan, QUALIFY_CONTRIBUTION_ENGAGEMENT, i, rule->id, cache->n_leads, cache->n_events, reused);
+      add_stat (plan, QUALIFY_CONTRIBUTION_ENGAGEMENT, i, rule->id, cache->n_leads, cache->n_events,
+                reused && was_cached[i]);
     }
 
   plan->sales_ready = g_new0 (const guint64 *, MAX (self->n_types, 1));
@@ -1414,6 +1513,7 @@ qualify_whatif_new (QualifyStore  *store,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *json = NULL;
   gint64 version = 0;
+  gint64 t0, t1, t2;
   gboolean ok;
 
   g_return_val_if_fail (QUALIFY_IS_STORE (store), NULL);
@@ -1447,8 +1547,11 @@ qualify_whatif_new (QualifyStore  *store,
       return NULL;
     }
 
+  t0 = g_get_monotonic_time ();
+  self->data_version = -1;
   if (!(self->dataset = qualify_dataset_load (store, cancellable, error)))
     return NULL;
+  t1 = g_get_monotonic_time ();
 
   self->n = qualify_dataset_get_n_leads (self->dataset);
   self->n_words = (self->n + 63) / 64;
@@ -1461,10 +1564,14 @@ qualify_whatif_new (QualifyStore  *store,
   self->d_status = g_new0 (guint8, MAX (self->n, 1));
   self->d_grade = g_new0 (guint8, MAX (self->n, 1));
   build_type_bits (self);
+  t2 = g_get_monotonic_time ();
 
   g_mutex_lock (&self->lock);
   ok = set_active (self, active, version, cancellable, error);
   g_mutex_unlock (&self->lock);
+  g_debug ("loaded in %.0f ms: dataset %.0f, event types %.0f, active model %.0f",
+           (g_get_monotonic_time () - t0) / 1000.0, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0,
+           (g_get_monotonic_time () - t2) / 1000.0);
 
   return ok ? g_steal_pointer (&self) : NULL;
 }
@@ -1493,11 +1600,23 @@ new_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   QualifyWhatIf *self;
 
-  if (!(store = qualify_store_open (data->path, &error)) ||
-      !(self = qualify_whatif_new (store, data->as_of, cancellable, &error)))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, self, g_object_unref);
+  gint64 data_version;
+
+  if (!(store = qualify_store_open (data->path, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* nobody else writes on this connection: read before anything is loaded */
+  data_version = _qualify_scorer_data_version (store);
+  if (!(self = qualify_whatif_new (store, data->as_of, cancellable, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->data_version = data_version;
+  g_task_return_pointer (task, self, g_object_unref);
 }
 
 void
@@ -2027,6 +2146,36 @@ qualify_whatif_list_event_types (QualifyWhatIf *self)
   return values;
 }
 
+static guint8 *
+type_match_for (QualifyWhatIf *self,
+                const char    *event)
+{
+  const QualifyEventIndex *ev = _qualify_dataset_get_events (self->dataset);
+  guint8 *match = g_new0 (guint8, MAX (ev->types->len, 1));
+
+  for (guint t = 1; t < ev->types->len; t++)
+    {
+      const char *name = g_ptr_array_index (ev->types, t);
+
+      match[t] = event == NULL || (name != NULL && g_strcmp0 (name, event) == 0);
+    }
+
+  return match;
+}
+
+static guint8 *
+detail_match_for (QualifyWhatIf *self,
+                  const char    *glob)
+{
+  const QualifyEventIndex *ev = _qualify_dataset_get_events (self->dataset);
+  guint8 *match = g_new0 (guint8, MAX (ev->details_normal->len, 1));
+
+  for (guint d = 0; d < ev->details_normal->len; d++)
+    match[d] = detail_matches (glob, g_ptr_array_index (ev->details_normal, d));
+
+  return match;
+}
+
 void
 qualify_whatif_count_pattern (QualifyWhatIf *self,
                               const char    *event_type,
@@ -2097,8 +2246,9 @@ apply_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
 
   g_mutex_lock (&self->lock);
-  data->version = qualify_model_apply (self->store, data->model, data->note, self->as_of,
-                                       cancellable, &data->summary, &error);
+  data->version = _qualify_model_apply_with_dataset (self->store, data->model, data->note, self->as_of,
+                                                     self->data_version >= 0 ? self->dataset : NULL,
+                                                     self->data_version, cancellable, &data->summary, &error);
   /* the preview now compares against what was applied */
   if (data->version > 0 && !set_active (self, data->model, data->version, NULL, NULL))
     g_warning ("Could not rescore the what-if after applying version %lld", (long long) data->version);
