@@ -116,6 +116,15 @@ edit_new_rules (JsonObject *model)
   json_object_set_int_member (r, "points", 40);
   json_array_add_object_element (json_object_get_array_member (model, "fit"), r);
 
+  /* a custom field (from an unmapped CSV column) */
+  r = json_object_new ();
+  json_object_set_string_member (r, "id", "exec_persona");
+  json_object_set_string_member (r, "field", "Persona");
+  json_object_set_string_member (r, "op", "equals");
+  json_object_set_string_member (r, "value", "executive");
+  json_object_set_int_member (r, "points", 12);
+  json_array_add_object_element (json_object_get_array_member (model, "fit"), r);
+
   json_object_set_string_member (e, "id", "any_page");
   json_object_set_string_member (e, "event", "page_view");
   json_object_set_int_member (e, "points", 2);
@@ -594,6 +603,16 @@ test_suggestions (void)
   fields = qualify_whatif_list_fields (whatif);
   g_assert_true (g_strv_contains ((const char * const *) fields, "industry"));
   g_assert_true (g_strv_contains ((const char * const *) fields, "technologies"));
+  g_assert_true (g_strv_contains ((const char * const *) fields, "Persona"));   /* custom */
+  g_assert_cmpint (qualify_whatif_get_field_kind (whatif, "Persona"), ==, QUALIFY_VALUE_KIND_TEXT);
+  g_assert_cmpint (qualify_whatif_get_field_kind (whatif, "employees"), ==, QUALIFY_VALUE_KIND_NUMBER);
+  {
+    g_autoptr(GPtrArray) personas = qualify_whatif_dup_field_values (whatif, "Persona", NULL, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (personas->len, >=, 2);
+    g_assert_cmpuint (((QualifyValueCount *) g_ptr_array_index (personas, 0))->count, >, 0);
+  }
 }
 
 static void
@@ -873,6 +892,47 @@ test_threaded (void)
   }
 }
 
+/* A new, empty workspace: no model saved (the default is used), no leads. */
+static void
+test_empty_workspace (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (workspace_dir, "empty.qualify", NULL);
+  g_autoptr(QualifyStore) empty = qualify_store_open (path, &error);
+  g_autoptr(QualifyWhatIf) w = NULL;
+  g_autoptr(QualifyWhatIfResult) r = NULL;
+  g_autoptr(GPtrArray) values = NULL;
+  guint64 events = 1, leads = 1;
+
+  g_assert_no_error (error);
+  w = qualify_whatif_new (empty, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (qualify_whatif_get_active_version (w), ==, 0);
+  g_assert_cmpuint (qualify_whatif_get_n_leads (w), ==, 0);
+  r = qualify_whatif_evaluate (w, qualify_whatif_get_active_model (w), &error);
+  g_assert_no_error (error);
+  for (guint s = 0; s < QUALIFY_N_STATUSES; s++)
+    g_assert_cmpuint (r->draft[s] + r->active[s], ==, 0);
+  g_assert_cmpuint (r->n_newly_qualified + r->n_dropped, ==, 0);
+  g_assert_cmpfloat (r->bin_width, >, 0);
+  values = qualify_whatif_dup_field_values (w, "industry", NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (values->len, ==, 0);
+  qualify_whatif_count_pattern (w, NULL, NULL, &events, &leads);
+  g_assert_cmpuint (events + leads, ==, 0);
+
+  g_clear_object (&w);
+  g_clear_object (&empty);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -914,6 +974,7 @@ main (int   argc,
   g_test_add_func ("/whatif/apply", test_apply);
   g_test_add_func ("/whatif/new-async", test_new_async);
   g_test_add_func ("/whatif/apply-reuses-dataset", test_apply_reuses_dataset);
+  g_test_add_func ("/whatif/empty-workspace", test_empty_workspace);
 
   ret = g_test_run ();
 

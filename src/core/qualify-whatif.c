@@ -21,7 +21,7 @@
 #define MAX_LISTED      QUALIFY_WHATIF_MAX_LISTED
 /* Caches not used by the active model nor by the last KEEP_GENERATIONS
  * evaluations are dropped. */
-#define KEEP_GENERATIONS 16
+#define KEEP_GENERATIONS 8
 #define CANCEL_STRIDE   (1u << 16)
 
 const double qualify_whatif_band_edges[QUALIFY_WHATIF_BANDS - 1] = { 0, 10, 25, 50 };
@@ -57,6 +57,7 @@ struct _QualifyWhatIf
   QualifyStore      *store;
   QualifyDataset    *dataset;
   QualifyModel      *active;
+  GPtrArray         *retired;      /* earlier active models, kept alive for callers holding them */
   gint64             active_version;
   gint64             as_of;
   guint              n;            /* leads */
@@ -117,6 +118,7 @@ qualify_whatif_finalize (GObject *object)
 
   g_clear_object (&self->dataset);
   g_clear_object (&self->active);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->pending);
   g_clear_pointer (&self->caches, g_hash_table_unref);
@@ -154,6 +156,7 @@ qualify_whatif_init (QualifyWhatIf *self)
   g_mutex_init (&self->cache_lock);
   g_mutex_init (&self->async_lock);
   self->caches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) rule_cache_free);
+  self->retired = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* Helpers ------------------------------------------------------------------ */
@@ -1369,7 +1372,9 @@ set_active (QualifyWhatIf  *self,
 
   if (model != self->active)
     {
-      g_clear_object (&self->active);
+      /* another thread may still use the previous one (get_active_model) */
+      if (self->active != NULL)
+        g_ptr_array_add (self->retired, g_steal_pointer (&self->active));
       self->active = g_object_ref (model);
     }
   self->active_version = version;

@@ -158,6 +158,8 @@ void                 qualify_whatif_new_async      (const char           *path,
 QualifyWhatIf       *qualify_whatif_new_finish     (GAsyncResult         *result,
                                                     GError              **error);
 
+/* The model the drafts are compared with (after qualify_whatif_apply_async(): the
+ * applied one). The pointer stays valid as long as @self. */
 QualifyModel        *qualify_whatif_get_active_model (QualifyWhatIf      *self);
 /* Version of the active model (0 = none saved: the default model is used). */
 gint64               qualify_whatif_get_active_version (QualifyWhatIf    *self);
@@ -219,9 +221,14 @@ void                 qualify_whatif_count_pattern  (QualifyWhatIf        *self,
                                                     guint64              *events,
                                                     guint64              *leads);
 
-/* Applies @model with this what-if's connection: see qualify_model_apply().
- * Runs in a worker thread; the result is the new version (gint64 via
- * qualify_whatif_apply_finish). After it the what-if's active model is @model. */
+/* Applies @model with this what-if's connection and as-of (so the applied counts
+ * equal the preview): see qualify_model_apply(). Runs in a worker thread; the
+ * result is the new version (qualify_whatif_apply_finish(), 0 on error). A what-if
+ * made by qualify_whatif_new_async() rescores its in-memory dataset when no other
+ * connection wrote to the workspace since it was loaded (else the job reads it
+ * again). After it the what-if's active model is @model; if the workspace had
+ * changed meanwhile, the what-if still previews on the data it loaded: make a new
+ * one to see the new data. */
 void                 qualify_whatif_apply_async    (QualifyWhatIf        *self,
                                                     QualifyModel         *model,
                                                     const char           *note,
