@@ -24,6 +24,7 @@
 #include "qualify-outbox.h"
 #include "qualify-secrets.h"
 #include "qualify-webhook.h"
+#include "qualify-model-diff.h"
 #include "qualify-whatif.h"
 #include "qualify-demo.h"
 #include "qualify-export.h"
@@ -862,6 +863,115 @@ model_whatif (Cli     *cli,
   return EXIT_OK;
 }
 
+/* A saved version, parsed. */
+static QualifyModel *
+load_model_version (QualifyStore  *store,
+                    const char    *arg,
+                    GError       **error)
+{
+  g_autofree char *json = NULL;
+  gint64 version;
+
+  if (!g_ascii_string_to_signed (arg, 10, 1, G_MAXINT64, &version, NULL))
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
+                   _("“%s” is not a model version: use a number from “model history”."), arg);
+      return NULL;
+    }
+  if (!(json = qualify_store_dup_model_json (store, version, error)))
+    return NULL;
+  return qualify_model_new_from_data (json, -1, error);
+}
+
+static int
+model_diff (Cli     *cli,
+            int      argc,
+            char   **argv,
+            GError **error)
+{
+  gboolean as_json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyModel) old_model = NULL;
+  g_autoptr(QualifyModel) new_model = NULL;
+  g_autoptr(GPtrArray) diff = NULL;
+
+  context = command_context (cli, "model diff", "V1 V2",
+                             _("Compares two saved versions of the scoring model rule by rule: rules "
+                               "added, removed or changed (which properties, old → new), hand-raisers, "
+                               "thresholds and grades."),
+                             entries);
+  if (!parse_options (context, &argc, &argv, error) ||
+      !check_args (argc, 2, 2, "model diff V1 V2 [--json]", error))
+    return -1;
+  if (!(store = open_store (cli, FALSE, error)) ||
+      !(old_model = load_model_version (store, argv[1], error)) ||
+      !(new_model = load_model_version (store, argv[2], error)))
+    return -1;
+
+  diff = qualify_model_diff (old_model, new_model);
+
+  if (as_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      static const char * const changes[] = { "added", "removed", "changed" };
+      static const char * const sections[] = { "name", "fit", "engagement", "disqualify",
+                                               "sales_ready", "thresholds", "grades" };
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < diff->len; i++)
+        {
+          const QualifyDiffEntry *e = g_ptr_array_index (diff, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "section");
+          json_builder_add_string_value (b, sections[e->section]);
+          json_builder_set_member_name (b, "change");
+          json_builder_add_string_value (b, changes[e->change]);
+          if (e->id != NULL)
+            {
+              json_builder_set_member_name (b, "id");
+              json_builder_add_string_value (b, e->id);
+            }
+          json_builder_set_member_name (b, "properties");
+          json_builder_begin_object (b);
+          for (guint k = 0; k < e->properties->len; k++)
+            {
+              const QualifyDiffProperty *p = g_ptr_array_index (e->properties, k);
+
+              json_builder_set_member_name (b, p->name);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "old");
+              json_builder_add_value (b, p->old_value ? json_from_string (p->old_value, NULL) : json_node_new (JSON_NODE_NULL));
+              json_builder_set_member_name (b, "new");
+              json_builder_add_value (b, p->new_value ? json_from_string (p->new_value, NULL) : json_node_new (JSON_NODE_NULL));
+              json_builder_end_object (b);
+            }
+          json_builder_end_object (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      print_json (root);
+      return EXIT_OK;
+    }
+
+  {
+    g_autofree char *text = qualify_model_diff_to_text (diff);
+
+    g_print (_("Version %s → version %s:\n"), argv[1], argv[2]);
+    g_print ("%s", text);
+    if (!g_str_has_suffix (text, "\n"))
+      g_print ("\n");
+  }
+  return EXIT_OK;
+}
+
 /* "GROUP COMMAND …": prints the group's commands for --help (or when none is
  * given, then fails) and runs the one named. */
 static int
@@ -913,6 +1023,7 @@ cmd_model (Cli     *cli,
     { "show", model_show, "[--json] [--version N]", N_("show the active model") },
     { "history", model_history, "", N_("list saved versions") },
     { "whatif", model_whatif, "FILE.json [--json]", N_("preview what a draft would change") },
+    { "diff", model_diff, "V1 V2 [--json]", N_("compare two saved versions rule by rule") },
   };
 
   return run_subcommand (cli, "model", subcommands, G_N_ELEMENTS (subcommands), argc, argv, error);
@@ -2065,7 +2176,7 @@ static const Command commands[] = {
   { "init", cmd_init, "", N_("create or upgrade the workspace") },
   { "import", cmd_import, "leads|events FILE [--map H=F]… [--encoding E] [--delimiter C] [--errors OUT]",
     N_("import leads or events from CSV") },
-  { "model", cmd_model, "set FILE.json | show [--json] | history | whatif FILE.json", N_("scoring model versions") },
+  { "model", cmd_model, "set FILE.json | show [--json] | history | whatif FILE.json | diff V1 V2", N_("scoring model versions") },
   { "score", cmd_score, "[--as-of ISO8601]", N_("rescore every lead") },
   { "explain", cmd_explain, "EMAIL [--json] [--as-of ISO8601]", N_("every contribution to one lead's score") },
   { "list", cmd_list, "[--status S] [--grade G] [--sort KEY] [--limit N] [--json]", N_("leads with their results") },
