@@ -4,8 +4,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The Model page driven through its widgets: the live what-if must equal a
- * full core rescore of the same draft, and Apply makes a new version.
+ * The Model page driven through its widgets: every what-if must equal a full
+ * core rescore of the same draft (weights, threshold, a new rule, a pattern and
+ * half-life), invalid values are shown where they are and block Apply, Apply
+ * makes a version with its note and MQL count, two versions compare rule by
+ * rule, and an older version can be restored.
  */
 
 #include "config.h"
@@ -16,8 +19,11 @@
 #include "qualify-dataset.h"
 #include "qualify-demo.h"
 #include "qualify-model-page.h"
+#include "qualify-rule-row.h"
 #include "qualify-scorer.h"
 #include "qualify-store.h"
+#include "qualify-value-editor.h"
+#include "qualify-version-dialog.h"
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -34,6 +40,18 @@ wait_for (Condition   condition,
         g_error ("Timed out waiting for %s", what);
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (2000);
+    }
+}
+
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
     }
 }
 
@@ -75,9 +93,25 @@ assert_preview_matches (QualifyModelPage *page,
   guint64 expected[QUALIFY_N_STATUSES];
 
   g_assert_nonnull (draft);
+  g_assert_nonnull (r);
   expected_counts (store, draft, expected);
   for (guint s = 0; s < QUALIFY_N_STATUSES; s++)
     g_assert_cmpuint (r->draft[s], ==, expected[s]);
+}
+
+static const QualifyWhatIfRuleStat *
+rule_stat (const QualifyWhatIfResult *r,
+           QualifyContributionKind    kind,
+           guint                      index)
+{
+  for (guint i = 0; i < r->rules->len; i++)
+    {
+      const QualifyWhatIfRuleStat *stat = &g_array_index (r->rules, QualifyWhatIfRuleStat, i);
+
+      if (stat->kind == kind && stat->index == index)
+        return stat;
+    }
+  return NULL;
 }
 
 static gint64 applied_version;
@@ -95,72 +129,334 @@ applied (gpointer data)
   return applied_version > 0 && !_qualify_model_page_is_busy (data);
 }
 
+static gboolean
+debounced (gpointer data)
+{
+  return !_qualify_model_page_is_busy (data);
+}
+
+static QualifyModelVersion *
+find_version (GPtrArray *versions,
+              gint64     version)
+{
+  for (guint i = 0; i < versions->len; i++)
+    if (((QualifyModelVersion *) g_ptr_array_index (versions, i))->version == version)
+      return g_ptr_array_index (versions, i);
+  return NULL;
+}
+
+typedef struct
+{
+  char             *dir;
+  char             *path;
+  QualifyStore     *store;
+  GtkWidget        *window;
+  QualifyModelPage *page;
+} Fixture;
+
 static void
-test_model_page_whatif_and_apply (void)
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("qualify-model-page-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "w.qualify", NULL);
-  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
-  QualifyDemoOptions options = { 2000, 20000, 9, 1793491200 };
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *page = qualify_model_page_new ();
-  const QualifyWhatIfResult *r;
+  QualifyDemoOptions options = { 3000, 30000, 9, 1793491200 };
+  GtkWidget *overlay = adw_toast_overlay_new ();
+
+  f->dir = g_dir_make_tmp ("qualify-model-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "w.qualify", NULL);
+  f->store = qualify_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (qualify_demo_populate (f->store, &options, NULL, &error));
+  g_assert_no_error (error);
+
+  f->window = gtk_window_new ();
+  f->page = QUALIFY_MODEL_PAGE (qualify_model_page_new ());
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (f->page));
+  gtk_window_set_child (GTK_WINDOW (f->window), overlay);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  applied_version = 0;
+  g_signal_connect (f->page, "applied", G_CALLBACK (applied_cb), NULL);
+  qualify_model_page_set_workspace (f->page, f->path);
+  wait_for (page_settled, f->page, "the first what-if");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  settle (50);
+  g_clear_object (&f->store);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* Weights, the threshold, a new rule and a pattern, each previewed exactly. */
+static void
+test_model_page_whatif (Fixture       *f,
+                        gconstpointer  data)
+{
+  const QualifyWhatIfResult *r = _qualify_model_page_get_result (f->page);
+  QualifyRuleRow *row;
+  QualifyValueEditor *editor;
+  const QualifyWhatIfRuleStat *stat;
   guint64 mql_before;
+  guint n_fit;
 
-  g_assert_no_error (error);
-  g_assert_true (qualify_demo_populate (store, &options, NULL, &error));
-  g_assert_no_error (error);
-
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
-  gtk_window_present (GTK_WINDOW (window));
-  g_signal_connect (page, "applied", G_CALLBACK (applied_cb), NULL);
-  qualify_model_page_set_workspace (QUALIFY_MODEL_PAGE (page), path);
-  wait_for (page_settled, page, "the first what-if");
-
-  /* the unedited draft changes nothing */
-  r = _qualify_model_page_get_result (QUALIFY_MODEL_PAGE (page));
+  /* the unedited draft changes nothing, and every rule shows what it matches */
   g_assert_cmpuint (r->n_newly_qualified, ==, 0);
   g_assert_cmpuint (r->n_dropped, ==, 0);
+  g_assert_false (_qualify_model_page_can_apply (f->page));
   mql_before = r->active[QUALIFY_STATUS_MQL];
+  row = _qualify_model_page_get_rule_row (f->page, "fit", 0);
+  stat = rule_stat (r, QUALIFY_CONTRIBUTION_FIT, 0);
+  g_assert_nonnull (stat);
+  g_assert_cmpuint (stat->leads, >, 0);
+  g_assert_nonnull (strstr (_qualify_rule_row_get_stats_text (row), "leads"));
+  g_assert_nonnull (strstr (_qualify_rule_row_get_stats_text (_qualify_model_page_get_rule_row (f->page, "engagement", 0)),
+                            "events"));
 
   /* lower the threshold, as a user would */
-  gtk_spin_button_set_value (_qualify_model_page_get_threshold_spin (QUALIFY_MODEL_PAGE (page)), 40);
-  wait_for (page_settled, page, "the what-if of the threshold");
-  r = _qualify_model_page_get_result (QUALIFY_MODEL_PAGE (page));
+  gtk_spin_button_set_value (_qualify_model_page_get_threshold_spin (f->page), 40);
+  wait_for (page_settled, f->page, "the what-if of the threshold");
+  r = _qualify_model_page_get_result (f->page);
   g_assert_cmpuint (r->draft[QUALIFY_STATUS_MQL], >, mql_before);
   g_assert_cmpuint (r->n_newly_qualified, >, 0);
   g_assert_cmpfloat (r->mql_threshold, ==, 40);
-  assert_preview_matches (QUALIFY_MODEL_PAGE (page), store);
+  assert_preview_matches (f->page, f->store);
+  g_assert_nonnull (strstr (_qualify_model_page_get_state_text (f->page), "Unsaved"));
+  g_assert_true (_qualify_model_page_can_apply (f->page));
 
-  /* and give the first engagement rule fewer points */
-  gtk_spin_button_set_value (_qualify_model_page_get_points_spin (QUALIFY_MODEL_PAGE (page), "engagement", 0), 1);
-  wait_for (page_settled, page, "the what-if of the points");
-  assert_preview_matches (QUALIFY_MODEL_PAGE (page), store);
-  g_assert_nonnull (strstr (_qualify_model_page_get_state_text (QUALIFY_MODEL_PAGE (page)), "Unsaved"));
+  /* give the first engagement rule fewer points */
+  gtk_spin_button_set_value (_qualify_model_page_get_points_spin (f->page, "engagement", 0), 1);
+  wait_for (page_settled, f->page, "the what-if of the points");
+  assert_preview_matches (f->page, f->store);
 
-  /* apply: a new version with the note, and the workspace rescored to match the preview */
+  /* a new fit rule: industry is one of "software", picked from the data's values */
+  n_fit = _qualify_model_page_get_n_rules (f->page, "fit");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.add-rule", "s", "fit"));
+  g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, n_fit + 1);
+  row = _qualify_model_page_get_rule_row (f->page, "fit", n_fit);
+  g_assert_true (_qualify_rule_row_select_field (row, "industry"));
+  g_assert_true (_qualify_rule_row_select_op (row, QUALIFY_OP_IN));
+  editor = _qualify_rule_row_get_value_editor (row);
+  g_assert_cmpint (qualify_value_editor_get_operand (editor), ==, QUALIFY_OPERAND_LIST);
+  gtk_editable_set_text (_qualify_value_editor_get_entry (editor), "Software");
+  g_signal_emit_by_name (_qualify_value_editor_get_entry (editor), "activate");
+  g_assert_cmpuint (_qualify_value_editor_get_n_chips (editor), ==, 1);
+  gtk_spin_button_set_value (_qualify_rule_row_get_points_spin (row), 35);
+  wait_for (page_settled, f->page, "the what-if of the new rule");
+  assert_preview_matches (f->page, f->store);
+  r = _qualify_model_page_get_result (f->page);
+  stat = rule_stat (r, QUALIFY_CONTRIBUTION_FIT, n_fit);
+  g_assert_nonnull (stat);
+  g_assert_cmpuint (stat->leads, >, 0);
+  g_assert_cmpstr (_qualify_rule_row_get_error (row), ==, NULL);
+
+  /* values present in the data are offered (fetched off the main thread) */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), FALSE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   {
-    g_autoptr(GPtrArray) versions = NULL;
-    QualifyModelVersion *latest;
-    QualifyStoreStats stats;
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    gboolean picked = FALSE;
 
-    _qualify_model_page_apply (QUALIFY_MODEL_PAGE (page), "Lower threshold for Q4");
-    wait_for (applied, page, "the apply");
-    versions = qualify_store_list_models (store, &error);
-    g_assert_no_error (error);
-    latest = g_ptr_array_index (versions, 0);
-    if (latest->version != applied_version)
-      latest = g_ptr_array_index (versions, versions->len - 1);
-    g_assert_cmpint (latest->version, ==, applied_version);
-    g_assert_true (latest->active);
-    g_assert_cmpstr (latest->note, ==, "Lower threshold for Q4");
-    g_assert_true (qualify_store_get_stats (store, &stats, &error));
-    g_assert_cmpint (latest->mql_count, >, 0);
+    while (!(picked = _qualify_value_editor_pick_suggestion (editor)) && g_get_monotonic_time () < deadline)
+      settle (20);
+    g_assert_true (picked);
+    g_assert_cmpuint (_qualify_value_editor_get_n_chips (editor), ==, 2);
   }
+  wait_for (page_settled, f->page, "the what-if of the suggested value");
+  assert_preview_matches (f->page, f->store);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  /* a pattern and a half-life: the engagement rule builds a new cache */
+  row = _qualify_model_page_get_rule_row (f->page, "engagement", 0);
+  gtk_editable_set_text (_qualify_rule_row_get_match_entry (row), "/pricing/enterprise*");
+  gtk_spin_button_set_value (_qualify_rule_row_get_half_life_spin (row), 3);
+  wait_for (page_settled, f->page, "the what-if of the pattern");
+  assert_preview_matches (f->page, f->store);
+  r = _qualify_model_page_get_result (f->page);
+  stat = rule_stat (r, QUALIFY_CONTRIBUTION_ENGAGEMENT, 0);
+  g_assert_nonnull (stat);
+  g_assert_cmpuint (stat->events, >, 0);
+  g_assert_cmpuint (stat->leads, <=, stat->events);
+
+  /* switching a rule off leaves it out of the draft */
+  gtk_switch_set_active (_qualify_rule_row_get_switch (_qualify_model_page_get_rule_row (f->page, "fit", 0)), FALSE);
+  wait_for (page_settled, f->page, "the what-if without the first rule");
+  assert_preview_matches (f->page, f->store);
+  {
+    g_autoptr(QualifyModel) draft = _qualify_model_page_dup_draft (f->page);
+
+    g_assert_cmpuint (qualify_model_get_n_fit_rules (draft), ==, n_fit);
+    g_assert_cmpstr (qualify_model_get_fit_rule (draft, 0)->id, !=, "industry");
+  }
+}
+
+/* Reorder, duplicate, remove: the draft follows the rows. */
+static void
+test_model_page_rules (Fixture       *f,
+                       gconstpointer  data)
+{
+  guint n_fit = _qualify_model_page_get_n_rules (f->page, "fit");
+  QualifyRuleRow *first = _qualify_model_page_get_rule_row (f->page, "fit", 0);
+  g_autofree char *first_id = g_strdup (qualify_rule_row_get_id (first));
+  g_autoptr(QualifyModel) draft = NULL;
+
+  _qualify_rule_row_activate (first, "down");
+  g_assert_true (_qualify_model_page_get_rule_row (f->page, "fit", 1) == first);
+  _qualify_rule_row_activate (first, "duplicate");
+  g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, n_fit + 1);
+  _qualify_rule_row_activate (_qualify_model_page_get_rule_row (f->page, "fit", 0), "remove");
+  g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, n_fit);
+  wait_for (page_settled, f->page, "the what-if of the reordered rules");
+  assert_preview_matches (f->page, f->store);
+
+  draft = _qualify_model_page_dup_draft (f->page);
+  g_assert_cmpstr (qualify_model_get_fit_rule (draft, 0)->id, ==, first_id);
+  /* the copy follows its original with a new id and the same definition */
+  g_assert_cmpstr (qualify_model_get_fit_rule (draft, 1)->id, ==, "industry_2");
+  g_assert_cmpint (qualify_model_get_fit_rule (draft, 1)->op, ==, qualify_model_get_fit_rule (draft, 0)->op);
+  g_assert_cmpfloat (qualify_model_get_fit_rule (draft, 1)->points, ==, qualify_model_get_fit_rule (draft, 0)->points);
+
+  /* a reload (after an import or a rescore) keeps the edited draft */
+  qualify_model_page_set_workspace (f->page, f->path);
+  wait_for (page_settled, f->page, "the reload");
+  g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, n_fit);
+  g_assert_cmpstr (qualify_rule_row_get_id (_qualify_model_page_get_rule_row (f->page, "fit", 0)), ==, first_id);
+  g_assert_true (_qualify_model_page_can_apply (f->page));
+  assert_preview_matches (f->page, f->store);
+
+  /* Discard brings the active model back */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.discard", NULL));
+  g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, n_fit);
+  g_assert_cmpstr (qualify_rule_row_get_id (_qualify_model_page_get_rule_row (f->page, "fit", 0)), ==, first_id);
+  g_assert_false (_qualify_model_page_can_apply (f->page));
+}
+
+/* An invalid value is shown at its rule and blocks Apply. */
+static void
+test_model_page_validation (Fixture       *f,
+                            gconstpointer  data)
+{
+  QualifyRuleRow *row = _qualify_model_page_get_rule_row (f->page, "fit", 1);   /* employees between */
+  QualifyValueEditor *editor = _qualify_rule_row_get_value_editor (row);
+  const QualifyWhatIfResult *before = _qualify_model_page_get_result (f->page);
+
+  g_assert_cmpstr (qualify_rule_row_get_field (row), ==, "employees");
+  g_assert_cmpint (qualify_value_editor_get_operand (editor), ==, QUALIFY_OPERAND_RANGE);
+  gtk_editable_set_text (_qualify_value_editor_get_range_end (editor), "lots");
+  wait_for (debounced, f->page, "the validation");
+  g_assert_false (_qualify_model_page_can_apply (f->page));
+  g_assert_nonnull (_qualify_rule_row_get_error (row));
+  g_assert_nonnull (strstr (_qualify_rule_row_get_error (row), "value"));
+  g_assert_nonnull (strstr (_qualify_model_page_get_state_text (f->page), "Cannot apply"));
+  g_assert_nonnull (strstr (_qualify_model_page_get_state_text (f->page), "Company size"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (_qualify_value_editor_get_range_end (editor)), "error"));
+  /* the preview stays the last valid one */
+  g_assert_true (_qualify_model_page_get_result (f->page) == before);
+
+  /* fixed: the error goes, Apply comes back */
+  gtk_editable_set_text (_qualify_value_editor_get_range_end (editor), "2,000");
+  wait_for (page_settled, f->page, "the fixed draft");
+  g_assert_null (_qualify_rule_row_get_error (row));
+  g_assert_true (_qualify_model_page_can_apply (f->page));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (_qualify_value_editor_get_range_end (editor)), "error"));
+  assert_preview_matches (f->page, f->store);
+
+  /* an operator change keeps the value editor in step: between → at least (a number) */
+  g_assert_true (_qualify_rule_row_select_op (row, QUALIFY_OP_GTE));
+  g_assert_cmpint (qualify_value_editor_get_operand (editor), ==, QUALIFY_OPERAND_NUMBER);
+  g_assert_cmpstr (gtk_editable_get_text (_qualify_value_editor_get_entry (editor)), ==, "50");
+  /* only operators valid for a number field are offered */
+  g_assert_false (_qualify_rule_row_select_op (row, QUALIFY_OP_HAS_ANY));
+  wait_for (page_settled, f->page, "the what-if of the operator");
+  assert_preview_matches (f->page, f->store);
+}
+
+/* Apply with a note, compare, restore. */
+static void
+test_model_page_versions (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autofree char *first_json = NULL;
+  QualifyModelVersion *latest;
+  gint64 first, second;
+  guint64 preview_mql;
+  GtkWidget *dialog;
+
+  versions = qualify_store_list_models (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, 1);
+  first = ((QualifyModelVersion *) g_ptr_array_index (versions, 0))->version;
+  g_clear_pointer (&versions, g_ptr_array_unref);
+
+  gtk_spin_button_set_value (_qualify_model_page_get_threshold_spin (f->page), 45);
+  gtk_spin_button_set_value (_qualify_model_page_get_points_spin (f->page, "fit", 0), 30);
+  wait_for (page_settled, f->page, "the what-if");
+  preview_mql = _qualify_model_page_get_result (f->page)->draft[QUALIFY_STATUS_MQL];
+
+  _qualify_model_page_apply (f->page, "Lower threshold for Q4");
+  wait_for (applied, f->page, "the apply");
+  second = applied_version;
+  versions = qualify_store_list_models (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, 2);
+  latest = find_version (versions, second);
+  g_assert_nonnull (latest);
+  g_assert_true (latest->active);
+  g_assert_cmpstr (latest->note, ==, "Lower threshold for Q4");
+  /* the MQL count at apply time is what the preview said */
+  g_assert_cmpint (latest->mql_count, ==, (gint64) preview_mql);
+  g_clear_pointer (&versions, g_ptr_array_unref);
+
+  /* after applying, the draft is the active model again: nothing changes */
+  wait_for (page_settled, f->page, "the what-if after applying");
+  g_assert_cmpuint (_qualify_model_page_get_result (f->page)->n_newly_qualified, ==, 0);
+  g_assert_cmpuint (_qualify_model_page_get_result (f->page)->active[QUALIFY_STATUS_MQL], ==, preview_mql);
+  g_assert_false (_qualify_model_page_can_apply (f->page));
+
+  /* the history lists both and compares them rule by rule */
+  dialog = qualify_version_dialog_new (GTK_WINDOW (f->window), f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (_qualify_version_dialog_get_n_versions (QUALIFY_VERSION_DIALOG (dialog)), ==, 2);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  g_assert_cmpuint (_qualify_version_dialog_compare (QUALIFY_VERSION_DIALOG (dialog), first, second), ==, 2);
+  g_assert_nonnull (strstr (_qualify_version_dialog_get_compare_text (QUALIFY_VERSION_DIALOG (dialog)), "60 → 45"));
+  g_assert_nonnull (strstr (_qualify_version_dialog_get_compare_text (QUALIFY_VERSION_DIALOG (dialog)), "20 → 30"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* restore the first version: applied again as a third version */
+  first_json = qualify_store_dup_model_json (f->store, first, &error);
+  g_assert_no_error (error);
+  applied_version = 0;
+  _qualify_model_page_restore (f->page, first);
+  wait_for (applied, f->page, "the restore");
+  g_assert_cmpint (applied_version, >, second);
+  {
+    g_autofree char *active_json = qualify_store_dup_active_model_json (f->store, NULL, &error);
+    g_autoptr(QualifyModel) a = qualify_model_new_from_data (active_json, -1, NULL);
+    g_autoptr(QualifyModel) b = qualify_model_new_from_data (first_json, -1, NULL);
+    g_autofree char *ta = qualify_model_to_data (a, FALSE);
+    g_autofree char *tb = qualify_model_to_data (b, FALSE);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (ta, ==, tb);
+  }
+  versions = qualify_store_list_models (f->store, &error);
+  g_assert_no_error (error);
+  latest = find_version (versions, applied_version);
+  g_assert_nonnull (latest);
+  g_assert_true (latest->active);
+  g_assert_nonnull (strstr (latest->note, "Restored version"));
+  wait_for (page_settled, f->page, "the what-if after the restore");
+  g_assert_cmpfloat (gtk_spin_button_get_value (_qualify_model_page_get_threshold_spin (f->page)), ==, 60);
+  g_assert_cmpuint (_qualify_model_page_get_result (f->page)->active[QUALIFY_STATUS_MQL], ==,
+                    (guint64) find_version (versions, first)->mql_count);
 }
 
 int
@@ -173,7 +469,10 @@ main (int   argc,
   gtk_init ();
   adw_init ();
 
-  g_test_add_func ("/model-page/whatif-and-apply", test_model_page_whatif_and_apply);
+  g_test_add ("/model-page/whatif", Fixture, NULL, fixture_set_up, test_model_page_whatif, fixture_tear_down);
+  g_test_add ("/model-page/rules", Fixture, NULL, fixture_set_up, test_model_page_rules, fixture_tear_down);
+  g_test_add ("/model-page/validation", Fixture, NULL, fixture_set_up, test_model_page_validation, fixture_tear_down);
+  g_test_add ("/model-page/versions", Fixture, NULL, fixture_set_up, test_model_page_versions, fixture_tear_down);
 
   return g_test_run ();
 }

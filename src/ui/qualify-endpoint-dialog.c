@@ -10,10 +10,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "qualify-delivery.h"
 #include "qualify-endpoint-dialog.h"
+#include "qualify-handoff-page.h"
 #include "qualify-secrets.h"
 #include "qualify-store.h"
 #include "qualify-webhook.h"
@@ -25,12 +27,16 @@ struct _QualifyEndpointDialog
   GtkStack             *stack;
   GtkButton            *add_button;
   GtkButton            *cancel_button;
+  GtkButton            *copy_button;
+  GtkButton            *test_button;
   AdwEntryRow          *name_row;
   AdwComboRow          *format_row;
   AdwEntryRow          *url_row;
   AdwPasswordEntryRow  *token_row;
-  AdwEntryRow          *mapping_row;
+  AdwEntryRow          *external_id_row;
   AdwActionRow         *secret_info_row;
+  AdwPreferencesGroup  *mapping_group;
+  AdwExpanderRow       *mapping_expander;
   GtkSwitch            *mql_switch;
   GtkSwitch            *sql_switch;
   GtkSwitch            *dq_switch;
@@ -38,15 +44,21 @@ struct _QualifyEndpointDialog
   GtkLabel             *error_label;
   GtkLabel             *secret_label;
 
+  GPtrArray            *mapping_rows;   /* AdwEntryRow, one per mapped_fields[] */
+  JsonObject           *extra_mapping;  /* members of a saved mapping the form has no row for */
+  QualifyEndpointFormat mapping_format; /* whose defaults the rows were filled with */
+  gboolean              mapping_edited;
+  gboolean              filling;
+
   char                 *path;
   char                 *editing;      /* name of the endpoint being edited, or NULL */
-  gint64                editing_id;
   char                 *secret;
-  char                 *pending_secret;  /* a new webhook's secret, made when the form opens */
+  char                 *pending_secret;  /* a new webhook's secret, made when first needed */
   char                 *error;
   char                 *test_request;
   char                 *test_response;
   gboolean              testing;
+  gboolean              disposed;
 };
 
 G_DEFINE_FINAL_TYPE (QualifyEndpointDialog, qualify_endpoint_dialog, ADW_TYPE_WINDOW)
@@ -61,35 +73,164 @@ static const char * const url_hints[QUALIFY_N_FORMATS] = {
   "https://yourcompany.pipedrive.com/api",
 };
 
-static void
-format_changed_cb (QualifyEndpointDialog *self)
+/* Qualify fields that can be sent besides the lead's canonical fields. */
+static const struct
 {
-  QualifyEndpointFormat format = adw_combo_row_get_selected (self->format_row);
-  gboolean webhook = format == QUALIFY_FORMAT_WEBHOOK;
-  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
+  const char *key;
+  const char *label;
+} result_fields[] = {
+  { "name", N_("Full name") },
+  { "status", N_("Status") },
+  { "score", N_("Score") },
+  { "fit", N_("Fit") },
+  { "engagement", N_("Engagement") },
+  { "grade", N_("Grade") },
+};
 
-  gtk_widget_set_visible (GTK_WIDGET (self->token_row), !webhook);
-  gtk_widget_set_visible (GTK_WIDGET (self->mapping_row), !webhook);
-  {
-    const char *mapping = gtk_editable_get_text (GTK_EDITABLE (self->mapping_row));
-    gboolean is_default = *mapping == '\0';
+static const char *
+mapped_key (guint i)
+{
+  return i < QUALIFY_N_FIELDS ? qualify_field_get_name (i) : result_fields[i - QUALIFY_N_FIELDS].key;
+}
 
-    for (guint i = 0; i < QUALIFY_N_FORMATS && !is_default; i++)
-      is_default = g_strcmp0 (mapping, qualify_endpoint_default_mapping (i)) == 0;
-    if (is_default)
-      gtk_editable_set_text (GTK_EDITABLE (self->mapping_row),
-                             webhook ? "" : qualify_endpoint_default_mapping (format));
-  }
-  gtk_widget_set_visible (GTK_WIDGET (self->secret_info_row), webhook);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row),
-                                 format == QUALIFY_FORMAT_PIPEDRIVE ? _("API Token") : _("Access Token"));
-  /* Suggest the CRM's own address while the field is empty or still a suggestion. */
-  for (guint i = 0; i < QUALIFY_N_FORMATS; i++)
-    if (*url == '\0' || g_str_equal (url, url_hints[i]))
+static const char *
+mapped_label (guint i)
+{
+  return i < QUALIFY_N_FIELDS ? qualify_field_get_label (i) : gettext (result_fields[i - QUALIFY_N_FIELDS].label);
+}
+
+#define N_MAPPED (QUALIFY_N_FIELDS + G_N_ELEMENTS (result_fields))
+
+static JsonObject *
+parse_mapping (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return json_object_new ();
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* {"qualify field": "CRM property"} in the rows' order, then the extra members */
+static char *
+mapping_to_json (const char * const *properties,
+                 JsonObject         *extra)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  for (guint i = 0; i < N_MAPPED; i++)
+    if (properties[i] != NULL && *properties[i] != '\0')
       {
-        gtk_editable_set_text (GTK_EDITABLE (self->url_row), format == QUALIFY_FORMAT_WEBHOOK ? "" : url_hints[format]);
-        break;
+        json_builder_set_member_name (b, mapped_key (i));
+        json_builder_add_string_value (b, properties[i]);
       }
+  if (extra != NULL)
+    {
+      GList *members = json_object_get_members (extra);
+
+      for (GList *l = members; l; l = l->next)
+        if (JSON_NODE_HOLDS_VALUE (json_object_get_member (extra, l->data)))
+          {
+            json_builder_set_member_name (b, l->data);
+            json_builder_add_string_value (b, json_object_get_string_member (extra, l->data));
+          }
+      g_list_free (members);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* The defaults of @format, normalised like the form's JSON */
+static char *
+default_mapping_json (QualifyEndpointFormat format)
+{
+  g_autoptr(JsonObject) defaults = parse_mapping (qualify_endpoint_default_mapping (format));
+  const char *properties[N_MAPPED] = { NULL };
+
+  for (guint i = 0; i < N_MAPPED; i++)
+    if (json_object_has_member (defaults, mapped_key (i)))
+      properties[i] = json_object_get_string_member (defaults, mapped_key (i));
+  return mapping_to_json (properties, NULL);
+}
+
+/* The form's mapping, or NULL when it is the format's defaults. */
+static char *
+form_mapping (QualifyEndpointDialog *self,
+              QualifyEndpointFormat  format)
+{
+  char *properties[N_MAPPED] = { NULL };
+  g_autofree char *json = NULL;
+  g_autofree char *defaults = NULL;
+
+  if (format == QUALIFY_FORMAT_WEBHOOK)
+    return NULL;
+  for (guint i = 0; i < N_MAPPED; i++)
+    properties[i] = g_strstrip (g_strdup (gtk_editable_get_text (g_ptr_array_index (self->mapping_rows, i))));
+  json = mapping_to_json ((const char * const *) properties, self->extra_mapping);
+  for (guint i = 0; i < N_MAPPED; i++)
+    g_free (properties[i]);
+  defaults = default_mapping_json (format);
+  return g_str_equal (json, defaults) ? NULL : g_steal_pointer (&json);
+}
+
+static void
+update_mapping_subtitle (QualifyEndpointDialog *self)
+{
+  guint n = 0;
+  g_autofree char *subtitle = NULL;
+
+  for (guint i = 0; i < self->mapping_rows->len; i++)
+    if (*gtk_editable_get_text (g_ptr_array_index (self->mapping_rows, i)) != '\0')
+      n++;
+  subtitle = g_strdup_printf (ngettext ("%u field is sent", "%u fields are sent", n), n);
+  adw_expander_row_set_subtitle (self->mapping_expander, subtitle);
+}
+
+static void
+fill_mapping (QualifyEndpointDialog *self,
+              const char            *json)
+{
+  g_autoptr(JsonObject) mapping = parse_mapping (json);
+
+  self->filling = TRUE;
+  g_clear_pointer (&self->extra_mapping, json_object_unref);
+  self->extra_mapping = json_object_new ();
+  for (guint i = 0; i < N_MAPPED; i++)
+    {
+      const char *property = json_object_has_member (mapping, mapped_key (i))
+                             ? json_object_get_string_member (mapping, mapped_key (i)) : NULL;
+
+      gtk_editable_set_text (g_ptr_array_index (self->mapping_rows, i), property ? property : "");
+    }
+  {
+    GList *members = json_object_get_members (mapping);
+
+    for (GList *l = members; l; l = l->next)
+      {
+        gboolean known = FALSE;
+
+        for (guint i = 0; i < N_MAPPED && !known; i++)
+          known = g_str_equal (l->data, mapped_key (i));
+        if (!known && JSON_NODE_HOLDS_VALUE (json_object_get_member (mapping, l->data)))
+          json_object_set_string_member (self->extra_mapping, l->data,
+                                         json_object_get_string_member (mapping, l->data));
+      }
+    g_list_free (members);
+  }
+  self->filling = FALSE;
+  update_mapping_subtitle (self);
+}
+
+static void
+mapping_changed_cb (QualifyEndpointDialog *self)
+{
+  if (!self->filling)
+    self->mapping_edited = TRUE;
+  update_mapping_subtitle (self);
 }
 
 static void
@@ -100,6 +241,117 @@ show_error (QualifyEndpointDialog *self,
   self->error = g_strdup (message);
   gtk_label_set_text (self->error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+/* Live checks: the name is set and the URL is acceptable (http only to this machine). */
+static void
+validate (QualifyEndpointDialog *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
+  g_autoptr(GError) error = NULL;
+  gboolean url_ok = qualify_endpoint_check_url (url, &error);
+
+  if (*url != '\0' && !url_ok)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->url_row), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->url_row), error->message);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->url_row), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->url_row), NULL);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoint.test", url_ok && !self->testing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), *name != '\0' && url_ok);
+}
+
+static void
+format_changed_cb (QualifyEndpointDialog *self)
+{
+  QualifyEndpointFormat format = adw_combo_row_get_selected (self->format_row);
+  gboolean webhook = format == QUALIFY_FORMAT_WEBHOOK;
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
+
+  if (format >= QUALIFY_N_FORMATS)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->token_row), !webhook);
+  gtk_widget_set_visible (GTK_WIDGET (self->mapping_group), !webhook);
+  gtk_widget_set_visible (GTK_WIDGET (self->secret_info_row), webhook);
+  gtk_widget_set_visible (GTK_WIDGET (self->external_id_row), format == QUALIFY_FORMAT_SALESFORCE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row),
+                                 self->editing != NULL ? _("New Access Token (empty: keep the saved one)")
+                                 : format == QUALIFY_FORMAT_PIPEDRIVE ? _("API Token")
+                                 : format == QUALIFY_FORMAT_HUBSPOT ? _("Private App Access Token")
+                                 : _("Access Token"));
+
+  /* The new CRM's defaults, unless the user changed the mapping */
+  if (!webhook && (!self->mapping_edited || self->mapping_format == QUALIFY_FORMAT_WEBHOOK))
+    {
+      fill_mapping (self, qualify_endpoint_default_mapping (format));
+      self->mapping_format = format;
+      self->mapping_edited = FALSE;
+    }
+
+  /* Suggest the CRM's own address while the field is empty or still a suggestion. */
+  for (guint i = 0; i < QUALIFY_N_FORMATS; i++)
+    if (*url == '\0' || g_str_equal (url, url_hints[i]))
+      {
+        gtk_editable_set_text (GTK_EDITABLE (self->url_row), webhook ? "" : url_hints[format]);
+        break;
+      }
+  validate (self);
+}
+
+static guint
+form_transitions (QualifyEndpointDialog *self)
+{
+  return (gtk_switch_get_active (self->mql_switch) ? 1u << QUALIFY_STATUS_MQL : 0) |
+         (gtk_switch_get_active (self->sql_switch) ? 1u << QUALIFY_STATUS_SQL : 0) |
+         (gtk_switch_get_active (self->dq_switch) ? 1u << QUALIFY_STATUS_DISQUALIFIED : 0);
+}
+
+/* The endpoint as the form describes it, or NULL with the reason shown. */
+static QualifyEndpoint *
+form_endpoint (QualifyEndpointDialog *self,
+               gboolean               for_test)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
+  g_autofree char *external_id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->external_id_row))));
+  QualifyEndpointFormat format = adw_combo_row_get_selected (self->format_row);
+  g_autoptr(GError) error = NULL;
+  QualifyEndpoint *endpoint;
+
+  if (!for_test && *name == '\0')
+    {
+      show_error (self, _("Give the endpoint a name, e.g. the CRM's or the team's."));
+      return NULL;
+    }
+  if (!qualify_endpoint_check_url (url, &error))
+    {
+      show_error (self, error->message);
+      return NULL;
+    }
+  endpoint = qualify_endpoint_new (*name ? name : _("Test"), url, format);
+  endpoint->transitions = form_transitions (self);
+  endpoint->auto_push = gtk_switch_get_active (self->auto_switch);
+  endpoint->mapping = form_mapping (self, format);
+  if (format == QUALIFY_FORMAT_SALESFORCE && *external_id != '\0')
+    endpoint->external_id = g_steal_pointer (&external_id);
+  return endpoint;
+}
+
+static char *
+saved_secret (QualifyEndpointDialog *self)
+{
+  g_autoptr(QualifyStore) store = NULL;
+  g_autofree char *workspace_id = NULL;
+
+  if (self->editing == NULL || !(store = qualify_store_open (self->path, NULL)) ||
+      !(workspace_id = qualify_store_dup_workspace_id (store, NULL)))
+    return NULL;
+  return qualify_secrets_lookup (workspace_id, self->editing, NULL, NULL);
 }
 
 /* Saves an edited endpoint; a new token replaces the one in the keyring, a
@@ -124,8 +376,6 @@ save_edit (QualifyEndpointDialog *self,
     }
   endpoint->id = before->id;
   endpoint->enabled = before->enabled;
-  if (endpoint->external_id == NULL)
-    endpoint->external_id = g_strdup (before->external_id);
 
   if (token != NULL && *token != '\0' && endpoint->format != QUALIFY_FORMAT_WEBHOOK)
     secret = g_strdup (token);
@@ -149,31 +399,6 @@ save_edit (QualifyEndpointDialog *self,
   show_error (self, NULL);
   g_signal_emit (self, signals[ADDED], 0, endpoint->id, endpoint->name);
   gtk_window_close (GTK_WINDOW (self));
-}
-
-/* The endpoint as the form describes it, or NULL with the reason shown. */
-static QualifyEndpoint *
-form_endpoint (QualifyEndpointDialog *self)
-{
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
-  QualifyEndpointFormat format = adw_combo_row_get_selected (self->format_row);
-  g_autoptr(GError) error = NULL;
-  QualifyEndpoint *endpoint;
-
-  if (!qualify_endpoint_check_url (url, &error))
-    {
-      show_error (self, error->message);
-      return NULL;
-    }
-  endpoint = qualify_endpoint_new (*name ? name : _("Test"), url, format);
-  {
-    const char *mapping = gtk_editable_get_text (GTK_EDITABLE (self->mapping_row));
-
-    if (format != QUALIFY_FORMAT_WEBHOOK && *mapping != '\0')
-      endpoint->mapping = g_strdup (mapping);
-  }
-  return endpoint;
 }
 
 typedef struct
@@ -222,11 +447,14 @@ tested_cb (GObject      *source,
   QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (source);
   TestJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  GtkWidget *dialog, *view, *scrolled;
-  g_autofree char *text = NULL;
+  GtkWidget *dialog;
+  GtkWidget *box;
 
   self->testing = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoint.test", TRUE);
+  if (self->disposed)
+    return;
+  gtk_button_set_label (self->test_button, _("Send _Test Event"));
+  validate (self);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       show_error (self, error->message);
@@ -238,22 +466,13 @@ tested_cb (GObject      *source,
   self->test_request = g_strdup (job->request);
   self->test_response = g_strdup (job->response);
 
-  text = g_strdup_printf ("%s\n\n── %s ──\n\n%s", job->request, _("Response"), job->response);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Test Event Sent"),
-                                   _("A made-up MQL with these settings; nothing was saved or queued."));
-  view = gtk_text_view_new ();
-  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_CHAR);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Request and response"), -1);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 260);
-  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scrolled), 520);
-  gtk_widget_add_css_class (scrolled, "card");
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+                                   _("A made-up MQL with these settings; nothing was saved or queued. "
+                                     "Secrets are masked."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_box_append (GTK_BOX (box), _qualify_handoff_code_view (_("Request"), job->request, 220));
+  gtk_box_append (GTK_BOX (box), _qualify_handoff_code_view (_("Response"), job->response, 120));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -269,7 +488,7 @@ test_activated (GtkWidget  *widget,
   const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
   TestJob *job;
 
-  if (self->testing || !(endpoint = form_endpoint (self)))
+  if (self->testing || !(endpoint = form_endpoint (self, TRUE)))
     return;
   job = g_new0 (TestJob, 1);
   job->path = g_strdup (self->path);
@@ -277,13 +496,7 @@ test_activated (GtkWidget  *widget,
   if (endpoint->format == QUALIFY_FORMAT_WEBHOOK)
     {
       /* a saved endpoint's own secret, or the one this form will save */
-      if (self->editing != NULL)
-        {
-          g_autoptr(QualifyStore) store = qualify_store_open (self->path, NULL);
-          g_autofree char *workspace_id = store ? qualify_store_dup_workspace_id (store, NULL) : NULL;
-
-          job->secret = workspace_id ? qualify_secrets_lookup (workspace_id, self->editing, NULL, NULL) : NULL;
-        }
+      job->secret = saved_secret (self);
       if (job->secret == NULL)
         {
           if (self->pending_secret == NULL)
@@ -293,13 +506,8 @@ test_activated (GtkWidget  *widget,
     }
   else if (token != NULL && *token != '\0')
     job->secret = g_strdup (token);
-  else if (self->editing != NULL)
-    {
-      g_autoptr(QualifyStore) store = qualify_store_open (self->path, NULL);
-      g_autofree char *workspace_id = store ? qualify_store_dup_workspace_id (store, NULL) : NULL;
-
-      job->secret = workspace_id ? qualify_secrets_lookup (workspace_id, self->editing, NULL, NULL) : NULL;
-    }
+  else
+    job->secret = saved_secret (self);
   if (job->secret == NULL)
     {
       test_job_free (job);
@@ -309,6 +517,7 @@ test_activated (GtkWidget  *widget,
 
   self->testing = TRUE;
   gtk_widget_action_set_enabled (widget, "endpoint.test", FALSE);
+  gtk_button_set_label (self->test_button, _("Sending…"));
   task = g_task_new (self, NULL, tested_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) test_job_free);
   g_task_run_in_thread (task, test_thread);
@@ -324,24 +533,16 @@ add_activated (GtkWidget  *widget,
   g_autoptr(QualifyStore) store = NULL;
   g_autoptr(QualifyEndpoint) endpoint = NULL;
   g_autofree char *workspace_id = NULL;
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
   const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
-  QualifyEndpointFormat format = adw_combo_row_get_selected (self->format_row);
   g_autofree char *secret = NULL;
 
-  endpoint = qualify_endpoint_new (name, url, format);
-  endpoint->transitions = (gtk_switch_get_active (self->mql_switch) ? 1u << QUALIFY_STATUS_MQL : 0) |
-                          (gtk_switch_get_active (self->sql_switch) ? 1u << QUALIFY_STATUS_SQL : 0) |
-                          (gtk_switch_get_active (self->dq_switch) ? 1u << QUALIFY_STATUS_DISQUALIFIED : 0);
-  endpoint->auto_push = gtk_switch_get_active (self->auto_switch);
-  {
-    const char *mapping = gtk_editable_get_text (GTK_EDITABLE (self->mapping_row));
-
-    if (format != QUALIFY_FORMAT_WEBHOOK && *mapping != '\0' &&
-        g_strcmp0 (mapping, qualify_endpoint_default_mapping (format)) != 0)
-      endpoint->mapping = g_strdup (mapping);
-  }
+  if (!(endpoint = form_endpoint (self, FALSE)))
+    return;
+  if (endpoint->transitions == 0)
+    {
+      show_error (self, _("Choose at least one status to send."));
+      return;
+    }
 
   if (self->editing != NULL)
     {
@@ -349,7 +550,7 @@ add_activated (GtkWidget  *widget,
       return;
     }
 
-  if (format == QUALIFY_FORMAT_WEBHOOK)
+  if (endpoint->format == QUALIFY_FORMAT_WEBHOOK)
     secret = self->pending_secret ? g_strdup (self->pending_secret) : qualify_webhook_generate_secret ();
   else if (token == NULL || *token == '\0')
     {
@@ -376,7 +577,7 @@ add_activated (GtkWidget  *widget,
   show_error (self, NULL);
   g_signal_emit (self, signals[ADDED], 0, endpoint->id, endpoint->name);
 
-  if (format == QUALIFY_FORMAT_WEBHOOK)
+  if (endpoint->format == QUALIFY_FORMAT_WEBHOOK)
     {
       self->secret = g_steal_pointer (&secret);
       gtk_label_set_text (self->secret_label, self->secret);
@@ -396,8 +597,32 @@ copy_secret_activated (GtkWidget  *widget,
 {
   QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (widget);
 
-  if (self->secret != NULL)
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->secret);
+  if (self->secret == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->secret);
+  gtk_button_set_label (self->copy_button, _("Copied"));
+}
+
+static void
+reset_mapping_activated (GtkWidget  *widget,
+                         const char *action,
+                         GVariant   *param)
+{
+  QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (widget);
+  QualifyEndpointFormat format = adw_combo_row_get_selected (self->format_row);
+
+  fill_mapping (self, qualify_endpoint_default_mapping (format));
+  self->mapping_format = format;
+  self->mapping_edited = FALSE;
+}
+
+static void
+qualify_endpoint_dialog_dispose (GObject *object)
+{
+  QualifyEndpointDialog *self = QUALIFY_ENDPOINT_DIALOG (object);
+
+  self->disposed = TRUE;
+  G_OBJECT_CLASS (qualify_endpoint_dialog_parent_class)->dispose (object);
 }
 
 static void
@@ -407,6 +632,8 @@ qualify_endpoint_dialog_finalize (GObject *object)
 
   g_free (self->path);
   g_free (self->editing);
+  if (self->pending_secret)
+    memset (self->pending_secret, 0, strlen (self->pending_secret));
   g_free (self->pending_secret);
   g_free (self->test_request);
   g_free (self->test_response);
@@ -414,6 +641,8 @@ qualify_endpoint_dialog_finalize (GObject *object)
     memset (self->secret, 0, strlen (self->secret));
   g_free (self->secret);
   g_free (self->error);
+  g_ptr_array_unref (self->mapping_rows);
+  g_clear_pointer (&self->extra_mapping, json_object_unref);
   G_OBJECT_CLASS (qualify_endpoint_dialog_parent_class)->finalize (object);
 }
 
@@ -423,6 +652,7 @@ qualify_endpoint_dialog_class_init (QualifyEndpointDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = qualify_endpoint_dialog_dispose;
   object_class->finalize = qualify_endpoint_dialog_finalize;
 
   signals[ADDED] = g_signal_new ("added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -433,22 +663,27 @@ qualify_endpoint_dialog_class_init (QualifyEndpointDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, add_button);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, copy_button);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, format_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, url_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, token_row);
-  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, mapping_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, external_id_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, secret_info_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, mapping_group);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, mapping_expander);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, mql_switch);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, sql_switch);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, dq_switch);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, auto_switch);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, secret_label);
+  gtk_widget_class_bind_template_child (widget_class, QualifyEndpointDialog, test_button);
 
   gtk_widget_class_install_action (widget_class, "endpoint.add", NULL, add_activated);
   gtk_widget_class_install_action (widget_class, "endpoint.copy-secret", NULL, copy_secret_activated);
   gtk_widget_class_install_action (widget_class, "endpoint.test", NULL, test_activated);
+  gtk_widget_class_install_action (widget_class, "endpoint.reset-mapping", NULL, reset_mapping_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -456,7 +691,23 @@ static void
 qualify_endpoint_dialog_init (QualifyEndpointDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _qualify_handoff_ensure_css ();
+
+  self->mapping_rows = g_ptr_array_new ();
+  for (guint i = 0; i < N_MAPPED; i++)
+    {
+      GtkWidget *row = adw_entry_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mapped_label (i));
+      g_signal_connect_swapped (row, "changed", G_CALLBACK (mapping_changed_cb), self);
+      adw_expander_row_add_row (self->mapping_expander, row);
+      g_ptr_array_add (self->mapping_rows, row);
+    }
+  self->mapping_format = QUALIFY_FORMAT_WEBHOOK;
+
   g_signal_connect_swapped (self->format_row, "notify::selected", G_CALLBACK (format_changed_cb), self);
+  g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (validate), self);
+  g_signal_connect_swapped (self->url_row, "changed", G_CALLBACK (validate), self);
   format_changed_cb (self);
 }
 
@@ -488,15 +739,23 @@ qualify_endpoint_dialog_new_for_edit (GtkWindow  *parent,
       adw_combo_row_set_selected (self->format_row, endpoint->format);
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), endpoint->name);
       gtk_editable_set_text (GTK_EDITABLE (self->url_row), endpoint->url);
-      if (endpoint->mapping)
-        gtk_editable_set_text (GTK_EDITABLE (self->mapping_row), endpoint->mapping);
+      if (endpoint->format != QUALIFY_FORMAT_WEBHOOK)
+        {
+          fill_mapping (self, endpoint->mapping ? endpoint->mapping
+                                                : qualify_endpoint_default_mapping (endpoint->format));
+          self->mapping_format = endpoint->format;
+          self->mapping_edited = endpoint->mapping != NULL;
+        }
+      if (endpoint->external_id)
+        gtk_editable_set_text (GTK_EDITABLE (self->external_id_row), endpoint->external_id);
       gtk_switch_set_active (self->mql_switch, endpoint->transitions & (1u << QUALIFY_STATUS_MQL));
       gtk_switch_set_active (self->sql_switch, endpoint->transitions & (1u << QUALIFY_STATUS_SQL));
       gtk_switch_set_active (self->dq_switch, endpoint->transitions & (1u << QUALIFY_STATUS_DISQUALIFIED));
       gtk_switch_set_active (self->auto_switch, endpoint->auto_push);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _("New Access Token (empty: keep)"));
-      adw_action_row_set_subtitle (self->secret_info_row, _("The signing secret stays as it is; rotate it from the endpoint's row."));
+      adw_action_row_set_subtitle (self->secret_info_row,
+                                   _("The signing secret stays as it is; rotate it from the endpoint's row."));
     }
+  format_changed_cb (self);
   return GTK_WINDOW (self);
 }
 
@@ -511,6 +770,7 @@ _qualify_endpoint_dialog_submit (QualifyEndpointDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), token ? token : "");
+  g_clear_pointer (&self->error, g_free);
   gtk_widget_activate_action (GTK_WIDGET (self), "endpoint.add", NULL);
   return self->error;
 }
@@ -527,6 +787,36 @@ _qualify_endpoint_dialog_test (QualifyEndpointDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), token ? token : "");
   return gtk_widget_activate_action (GTK_WIDGET (self), "endpoint.test", NULL);
+}
+
+gboolean
+_qualify_endpoint_dialog_set_mapping (QualifyEndpointDialog *self,
+                                      const char            *field,
+                                      const char            *property)
+{
+  for (guint i = 0; i < N_MAPPED; i++)
+    if (g_str_equal (mapped_key (i), field))
+      {
+        gtk_editable_set_text (g_ptr_array_index (self->mapping_rows, i), property);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+_qualify_endpoint_dialog_get_mapping (QualifyEndpointDialog *self,
+                                      const char            *field)
+{
+  for (guint i = 0; i < N_MAPPED; i++)
+    if (g_str_equal (mapped_key (i), field))
+      return gtk_editable_get_text (g_ptr_array_index (self->mapping_rows, i));
+  return NULL;
+}
+
+gboolean
+_qualify_endpoint_dialog_can_add (QualifyEndpointDialog *self)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (self->add_button));
 }
 
 gboolean

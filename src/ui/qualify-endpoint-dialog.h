@@ -34,6 +34,14 @@ const char *_qualify_endpoint_dialog_submit (QualifyEndpointDialog *self,
                                              QualifyEndpointFormat  format,
                                              const char            *token);
 const char *_qualify_endpoint_dialog_get_secret (QualifyEndpointDialog *self);
+/* The field mapping rows: the CRM property for a Qualify field ("email", "score"…). */
+gboolean    _qualify_endpoint_dialog_set_mapping (QualifyEndpointDialog *self,
+                                                  const char            *field,
+                                                  const char            *property);
+const char *_qualify_endpoint_dialog_get_mapping (QualifyEndpointDialog *self,
+                                                  const char            *field);
+/* Whether Add/Save is enabled (a name and an acceptable URL). */
+gboolean    _qualify_endpoint_dialog_can_add  (QualifyEndpointDialog *self);
 /* Send Test Event with these form values (nothing saved); runs in a thread. */
 gboolean    _qualify_endpoint_dialog_test (QualifyEndpointDialog *self,
                                            const char            *name,

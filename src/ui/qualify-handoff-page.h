@@ -25,6 +25,13 @@ void        qualify_handoff_page_set_workspace  (QualifyHandoffPage *self,
  * calls this after an import or a rescore). */
 void        qualify_handoff_page_auto_push      (QualifyHandoffPage *self);
 
+/* The page's and the endpoint dialog's style sheet, loaded once per process. */
+void        _qualify_handoff_ensure_css         (void);
+/* A heading over a read-only monospace text box (test requests and responses). */
+GtkWidget  *_qualify_handoff_code_view          (const char         *title,
+                                                 const char         *text,
+                                                 int                 min_height);
+
 /* For tests */
 void        _qualify_handoff_page_get_counts    (QualifyHandoffPage *self,
                                                  guint64            *pending,
@@ -36,5 +43,16 @@ gboolean    _qualify_handoff_page_is_busy       (QualifyHandoffPage *self);
 /* The subtitle of log row @index (newest first). */
 const char *_qualify_handoff_page_get_log_subtitle (QualifyHandoffPage *self,
                                                     guint               index);
+/* The log row @index, e.g. to press its Retry Now / Discard buttons. */
+GtkWidget  *_qualify_handoff_page_get_log_row   (QualifyHandoffPage *self,
+                                                 guint               index);
+/* The subtitle of endpoint @name's row, and the text of its state line ("" when
+ * it is active without failures). */
+const char *_qualify_handoff_page_get_endpoint_subtitle (QualifyHandoffPage *self,
+                                                         const char         *name);
+const char *_qualify_handoff_page_get_endpoint_state    (QualifyHandoffPage *self,
+                                                         const char         *name);
+/* The progress line shown during the last push ("" before any). */
+const char *_qualify_handoff_page_get_progress_text (QualifyHandoffPage *self);
 
 G_END_DECLS

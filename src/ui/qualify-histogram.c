@@ -29,13 +29,40 @@ struct _QualifyHistogram
 
 G_DEFINE_FINAL_TYPE (QualifyHistogram, qualify_histogram, GTK_TYPE_WIDGET)
 
+#define AXIS_HEIGHT 18.f
+
+/* A small label centred on @x (kept inside the widget), top at @y. */
+static void
+draw_label (GtkWidget   *widget,
+            GtkSnapshot *snapshot,
+            const char  *text,
+            float        x,
+            float        y,
+            GdkRGBA     *color)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+  float width = gtk_widget_get_width (widget);
+  int tw, th;
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.8));
+  pango_layout_set_attributes (layout, attrs);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  x = CLAMP (x - tw / 2.f, 0, width - tw);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
 static void
 qualify_histogram_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
 {
   QualifyHistogram *self = QUALIFY_HISTOGRAM (widget);
   float width = gtk_widget_get_width (widget);
-  float height = gtk_widget_get_height (widget) - 4;
+  float height = gtk_widget_get_height (widget) - 4 - AXIS_HEIGHT;
+  GdkRGBA dim = qualify_lookup_color (widget, "window_fg_color", "#000000");
   GdkRGBA accent = qualify_lookup_color (widget, "accent_bg_color", "#3584e4");
   GdkRGBA outline = qualify_lookup_color (widget, "window_fg_color", "#000000");
   GdkRGBA threshold_color = qualify_lookup_color (widget, "warning_color", "#c64600");
@@ -69,13 +96,28 @@ qualify_histogram_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_border (snapshot, &outline_rect, border, colors);
     }
 
-  /* the MQL threshold, dashed */
+  /* the score axis: both ends and the middle */
+  dim.alpha = 0.7f;
+  gtk_snapshot_append_color (snapshot, &dim, &GRAPHENE_RECT_INIT (0, height + 2, width, 1));
+  for (guint i = 0; i <= 2; i++)
+    {
+      double score = self->bin_min + self->bin_width * QUALIFY_WHATIF_BINS * i / 2.0;
+      g_autofree char *text = g_strdup_printf ("%.0f", score);
+
+      draw_label (widget, snapshot, text, width * i / 2.f, height + 4, &dim);
+    }
+
+  /* the MQL threshold, dashed, with its value */
   if (self->bin_width > 0)
     {
       float tx = (float) ((self->threshold - self->bin_min) / (self->bin_width * QUALIFY_WHATIF_BINS) * width);
+      /* Translators: the MQL threshold's mark on the score histogram */
+      g_autofree char *text = g_strdup_printf (_("MQL ≥ %g"), self->threshold);
 
+      tx = CLAMP (tx, 1, width - 1);
       for (float y = 0; y < height + 2; y += 8)
         gtk_snapshot_append_color (snapshot, &threshold_color, &GRAPHENE_RECT_INIT (tx - 1, y, 2, 5));
+      draw_label (widget, snapshot, text, tx + 34, 0, &threshold_color);
     }
 }
 
@@ -88,8 +130,8 @@ qualify_histogram_measure (GtkWidget      *widget,
                            int            *minimum_baseline,
                            int            *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 120;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 360 : 160;
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 140;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 360 : 180;
 }
 
 static void

@@ -18,6 +18,7 @@
 #define LABEL_WIDTH  28.f
 #define HEADER       20.f
 #define ROW_HEIGHT   26.f
+#define DELTA_HEIGHT 12.f
 
 struct _QualifyMatrix
 {
@@ -27,6 +28,8 @@ struct _QualifyMatrix
   guint      n_grades;
   char       grades[QUALIFY_WHATIF_GRADES][4];
   guint64    cells[QUALIFY_WHATIF_GRADES][QUALIFY_WHATIF_BANDS];
+  guint64    active[QUALIFY_WHATIF_GRADES][QUALIFY_WHATIF_BANDS];
+  gboolean   changed;        /* some cell differs from the active model */
 };
 
 G_DEFINE_FINAL_TYPE (QualifyMatrix, qualify_matrix, GTK_TYPE_WIDGET)
@@ -34,9 +37,7 @@ G_DEFINE_FINAL_TYPE (QualifyMatrix, qualify_matrix, GTK_TYPE_WIDGET)
 static const char *
 band_label (guint band)
 {
-  static const char * const labels[QUALIFY_WHATIF_BANDS] = { "<0", "0–10", "10–25", "25–50", "≥50" };
-
-  return labels[band];
+  return qualify_whatif_band_label (band);
 }
 
 static void
@@ -58,6 +59,14 @@ draw_text (GtkWidget   *widget,
       g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
       pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
       pango_layout_set_attributes (layout, attrs);
+    }
+  else if (height <= DELTA_HEIGHT + 1)
+    {
+      /* the change against the active model: smaller, dimmer */
+      g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+      pango_attr_list_insert (attrs, pango_attr_scale_new (0.8));
+      pango_layout_set_attributes (layout, attrs);
+      color.alpha *= 0.75f;
     }
   pango_layout_get_pixel_size (layout, &tw, &th);
   gtk_snapshot_save (snapshot);
@@ -88,19 +97,30 @@ qualify_matrix_snapshot (GtkWidget   *widget,
 
   for (guint g = 0; g < self->n_grades; g++)
     {
-      float y = HEADER + g * ROW_HEIGHT;
+      float row_h = ROW_HEIGHT + (self->changed ? DELTA_HEIGHT : 0);
+      float y = HEADER + g * row_h;
 
-      draw_text (widget, snapshot, self->grades[g], 0, y, LABEL_WIDTH, ROW_HEIGHT, TRUE);
+      draw_text (widget, snapshot, self->grades[g], 0, y, LABEL_WIDTH, row_h, TRUE);
       for (guint b = 0; b < QUALIFY_WHATIF_BANDS; b++)
         {
           GdkRGBA shade = accent;
           g_autofree char *count = qualify_format_count (self->cells[g][b]);
+          gint64 delta = (gint64) self->cells[g][b] - (gint64) self->active[g][b];
 
           /* a floor so empty cells still read as cells */
-          shade.alpha = 0.06f + 0.74f * (float) self->cells[g][b] / max;
+          shade.alpha = 0.06f + 0.6f * (float) self->cells[g][b] / max;
           gtk_snapshot_append_color (snapshot, &shade,
-                                     &GRAPHENE_RECT_INIT (LABEL_WIDTH + b * cell_w + 1, y + 1, cell_w - 2, ROW_HEIGHT - 2));
-          draw_text (widget, snapshot, count, LABEL_WIDTH + b * cell_w, y, cell_w, ROW_HEIGHT, FALSE);
+                                     &GRAPHENE_RECT_INIT (LABEL_WIDTH + b * cell_w + 1, y + 1, cell_w - 2, row_h - 2));
+          draw_text (widget, snapshot, count, LABEL_WIDTH + b * cell_w, y + (self->changed ? 2 : 0),
+                     cell_w, ROW_HEIGHT - (self->changed ? 4 : 0), FALSE);
+          if (delta != 0)
+            {
+              /* U+2212 MINUS SIGN for decreases */
+              g_autofree char *text = g_strdup_printf ("%s%" G_GINT64_FORMAT, delta > 0 ? "+" : "−", ABS (delta));
+
+              draw_text (widget, snapshot, text, LABEL_WIDTH + b * cell_w, y + ROW_HEIGHT - 6, cell_w,
+                         DELTA_HEIGHT, FALSE);
+            }
         }
     }
 }
@@ -119,7 +139,7 @@ qualify_matrix_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = *natural = 260;
   else
-    *minimum = *natural = (int) (HEADER + MAX (self->n_grades, 1) * ROW_HEIGHT);
+    *minimum = *natural = (int) (HEADER + MAX (self->n_grades, 1) * (ROW_HEIGHT + (self->changed ? DELTA_HEIGHT : 0)));
 }
 
 static void
@@ -158,6 +178,8 @@ qualify_matrix_set_result (QualifyMatrix             *self,
       self->n_grades = result->n_grades;
       memcpy (self->grades, result->grades, sizeof self->grades);
       memcpy (self->cells, result->matrix, sizeof self->cells);
+      memcpy (self->active, result->matrix_active, sizeof self->active);
+      self->changed = memcmp (self->cells, self->active, sizeof self->cells) != 0;
       for (guint g = 0; g < self->n_grades; g++)
         {
           guint64 total = 0;
@@ -172,4 +194,5 @@ qualify_matrix_set_result (QualifyMatrix             *self,
       g_string_free (description, TRUE);
     }
   gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
