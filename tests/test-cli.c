@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "qualify-csv-reader.h"
 #include "qualify-store-private.h"
@@ -527,6 +528,183 @@ test_endpoints (Fixture       *f,
   g_assert_nonnull (strstr (f->out, "No deliveries"));
 }
 
+/* A CRM on 127.0.0.1 for the qualify-cli processes: a SoupServer in its own
+ * thread, answering @status (200 = accepted) and counting webhook-ids. */
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  guint16       port;
+  GMutex        lock;
+  GCond         cond;
+  guint         status;
+  guint         requests;
+  GHashTable   *ids;
+} Receiver;
+
+static void
+receiver_handler (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  Receiver *r = user_data;
+  const char *id = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "webhook-id");
+  guint status;
+
+  g_mutex_lock (&r->lock);
+  r->requests++;
+  status = r->status;
+  if (status == 200 && id != NULL)
+    g_hash_table_add (r->ids, g_strdup (id));
+  g_mutex_unlock (&r->lock);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"ok\":true}", 11);
+}
+
+static gpointer
+receiver_thread (gpointer data)
+{
+  Receiver *r = data;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (r->context);
+  server = soup_server_new (NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  soup_server_add_handler (server, NULL, receiver_handler, r, NULL);
+  uris = soup_server_get_uris (server);
+  g_mutex_lock (&r->lock);
+  r->port = g_uri_get_port (uris->data);
+  g_cond_signal (&r->cond);
+  g_mutex_unlock (&r->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_main_loop_run (r->loop);
+  soup_server_disconnect (server);
+  g_main_context_pop_thread_default (r->context);
+  return NULL;
+}
+
+static Receiver *
+receiver_start (void)
+{
+  Receiver *r = g_new0 (Receiver, 1);
+
+  g_mutex_init (&r->lock);
+  g_cond_init (&r->cond);
+  r->status = 200;
+  r->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->context = g_main_context_new ();
+  r->loop = g_main_loop_new (r->context, FALSE);
+  r->thread = g_thread_new ("receiver", receiver_thread, r);
+  g_mutex_lock (&r->lock);
+  while (r->port == 0)
+    g_cond_wait (&r->cond, &r->lock);
+  g_mutex_unlock (&r->lock);
+  return r;
+}
+
+static void
+receiver_stop (Receiver *r)
+{
+  g_main_loop_quit (r->loop);
+  g_thread_join (r->thread);
+  g_main_loop_unref (r->loop);
+  g_main_context_unref (r->context);
+  g_hash_table_unref (r->ids);
+  g_mutex_clear (&r->lock);
+  g_cond_clear (&r->cond);
+  g_free (r);
+}
+
+/* endpoint test, push --backlog --until-empty to a live receiver, deliveries;
+ * a 410 disables the endpoint and push says so; --timeout gives up. */
+static void
+test_push_to_receiver (Fixture       *f,
+                       gconstpointer  data)
+{
+  Receiver *r = receiver_start ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/hook", r->port);
+  g_autofree char *gone_url = g_strdup_printf ("http://127.0.0.1:%u/gone", r->port);
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  gint64 current;
+
+  g_assert_cmpint (run (f, "--db", f->db, "demo", "--leads", "300", "--events", "3000", "--seed", "5",
+                        "--now", AS_OF, NULL), ==, 0);
+  store = qualify_store_open (f->db, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, "SELECT count(*) FROM results"
+                                                                  " WHERE status IN ('mql', 'sql')", &error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    current = sqlite3_column_int64 (stmt, 0);
+  }
+  g_assert_cmpint (current, >, 0);
+
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "add", "Hook", "--url", url, NULL), ==, 0);
+
+  /* the test event: the request as sent and the answer; nothing queued */
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "test", "Hook", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "POST /hook HTTP/1.1"));
+  g_assert_nonnull (strstr (f->out, "webhook-signature: v1,"));
+  g_assert_nonnull (strstr (f->out, "HTTP 200"));
+  g_assert_nonnull (strstr (f->out, "{\"ok\":true}"));
+  g_assert_cmpuint (r->requests, ==, 1);
+
+  /* the backlog, drained */
+  g_assert_cmpint (run (f, "--db", f->db, "push", "--endpoint", "Hook", "--backlog", "--until-empty",
+                        "--timeout", "60", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "still pending 0"));
+  g_assert_cmpuint (g_hash_table_size (r->ids), ==, (guint) current + 1);   /* + the test event */
+  g_assert_cmpuint (r->requests, ==, (guint) current + 1);
+
+  g_assert_cmpint (run (f, "--db", f->db, "deliveries", "--status", "delivered", "--limit", "0", "--json", NULL), ==, 0);
+  root = parse_json (f->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, (guint) current);
+  json_node_unref (root);
+
+  /* nothing left: a second push sends nothing */
+  g_assert_cmpint (run (f, "--db", f->db, "push", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Delivered 0"));
+  g_assert_cmpuint (r->requests, ==, (guint) current + 1);
+
+  /* 410 Gone: the endpoint is disabled, its rows kept, and push says what to do */
+  g_mutex_lock (&r->lock);
+  r->status = 410;
+  g_mutex_unlock (&r->lock);
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "add", "Gone", "--url", gone_url, NULL), ==, 0);
+  g_assert_cmpint (run (f, "--db", f->db, "push", "--endpoint", "Gone", "--backlog", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->err, "“Gone” is disabled"));
+  g_assert_nonnull (strstr (f->err, "endpoint resume 'Gone'"));
+  g_assert_cmpint (run (f, "--db", f->db, "deliveries", "--status", "pending", "--endpoint", "Gone", "--limit", "0",
+                        "--json", NULL), ==, 0);
+  root = parse_json (f->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, (guint) current);
+  json_node_unref (root);
+
+  /* resumed and accepted again: everything arrives */
+  g_mutex_lock (&r->lock);
+  r->status = 200;
+  g_mutex_unlock (&r->lock);
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "resume", "Gone", NULL), ==, 0);
+  g_assert_cmpint (run (f, "--db", f->db, "push", "--until-empty", "--timeout", "60", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "still pending 0"));
+
+  /* a CRM that never answers: --until-empty gives up at the timeout */
+  g_assert_cmpint (run (f, "--db", f->db, "endpoint", "add", "Down", "--url", "http://127.0.0.1:9/x", NULL), ==, 0);
+  g_assert_cmpint (run (f, "--db", f->db, "push", "--endpoint", "Down", "--backlog", "--until-empty",
+                        "--timeout", "1", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->err, "Timed out with"));
+
+  receiver_stop (r);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -550,6 +728,7 @@ main (int    argc,
   ADD ("/cli/export", test_export);
   ADD ("/cli/demo", test_demo);
   ADD ("/cli/endpoints", test_endpoints);
+  ADD ("/cli/push-to-receiver", test_push_to_receiver);
 #undef ADD
 
   return g_test_run ();

@@ -44,6 +44,9 @@ typedef struct
   GPtrArray   *auth;
   GPtrArray   *requests_seen;     /* "METHOD path?query" */
   GHashTable  *seen;              /* dedup by webhook-id */
+  guint        duplicate_batches; /* HubSpot batches naming a contact twice */
+  GHashTable  *persons;           /* Pipedrive: email → person id */
+  GPtrArray   *leads;             /* Pipedrive: "person_id\ttitle" */
   gboolean     signatures_ok;
   char        *secret;
 
@@ -133,10 +136,105 @@ crm_handler (SoupServer        *server,
   else if (id != NULL && *id)
     g_hash_table_add (crm->seen, g_strdup (id));
 
+  /* HubSpot refuses a batch that names a contact twice */
+  if (status == 200 && g_str_has_suffix (path, "/batch/upsert") && data != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+      if (json_parser_load_from_data (parser, data, len, NULL))
+        {
+          JsonArray *inputs = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                            "inputs");
+
+          for (guint i = 0; i < json_array_get_length (inputs); i++)
+            {
+              const char *email = json_object_get_string_member (json_array_get_object_element (inputs, i), "id");
+
+              if (!g_hash_table_add (ids, (gpointer) email))
+                {
+                  crm->duplicate_batches++;
+                  status = 400;
+                  g_string_assign (reply, "{\"status\":\"error\",\"message\":\"Duplicate IDs found in batch "
+                                   "input\",\"category\":\"VALIDATION_ERROR\"}");
+                }
+            }
+        }
+    }
+
+  /* a Pipedrive that remembers its persons and leads */
   if (status == 200 && g_str_has_suffix (path, "/v1/persons/search"))
-    g_string_assign (reply, "{\"success\":true,\"data\":{\"items\":[]}}");
+    {
+      const char *term = query ? g_hash_table_lookup (query, "term") : NULL;
+      gint64 person_id = term ? GPOINTER_TO_INT (g_hash_table_lookup (crm->persons, term)) : 0;
+
+      if (person_id != 0)
+        g_string_printf (reply, "{\"success\":true,\"data\":{\"items\":[{\"result_score\":1,"
+                         "\"item\":{\"id\":%" G_GINT64_FORMAT "}}]}}", person_id);
+      else
+        g_string_assign (reply, "{\"success\":true,\"data\":{\"items\":[]}}");
+    }
   else if (status == 200 && g_str_has_suffix (path, "/v1/persons"))
-    g_string_assign (reply, "{\"success\":true,\"data\":{\"id\":4242}}");
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      gint64 person_id = 4242 + g_hash_table_size (crm->persons);
+
+      if (data != NULL && json_parser_load_from_data (parser, data, len, NULL))
+        {
+          JsonObject *person = json_node_get_object (json_parser_get_root (parser));
+
+          if (json_object_has_member (person, "email"))
+            g_hash_table_insert (crm->persons, g_strdup (json_object_get_string_member (person, "email")),
+                                 GINT_TO_POINTER (person_id));
+        }
+      g_string_printf (reply, "{\"success\":true,\"data\":{\"id\":%" G_GINT64_FORMAT "}}", person_id);
+    }
+  else if (status == 200 && g_str_has_suffix (path, "/v1/leads") &&
+           g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (data != NULL && json_parser_load_from_data (parser, data, len, NULL))
+        {
+          JsonObject *lead = json_node_get_object (json_parser_get_root (parser));
+
+          g_ptr_array_add (crm->leads, g_strdup_printf ("%" G_GINT64_FORMAT "\t%s",
+                                                        json_object_get_int_member (lead, "person_id"),
+                                                        json_object_get_string_member (lead, "title")));
+        }
+      g_string_assign (reply, "{\"success\":true,\"data\":{\"id\":\"adf21080-0e10-11eb-879b-05d71fb426ec\"}}");
+    }
+  else if (status == 200 && g_str_has_suffix (path, "/v1/leads"))
+    {
+      const char *person = query ? g_hash_table_lookup (query, "person_id") : NULL;
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "success");
+      json_builder_add_boolean_value (b, TRUE);
+      json_builder_set_member_name (b, "data");
+      json_builder_begin_array (b);
+      for (guint i = 0; person != NULL && i < crm->leads->len; i++)
+        {
+          const char *entry = g_ptr_array_index (crm->leads, i);
+          const char *tab = strchr (entry, '\t');
+
+          if ((gsize) (tab - entry) == strlen (person) && strncmp (entry, person, tab - entry) == 0)
+            {
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "title");
+              json_builder_add_string_value (b, tab + 1);
+              json_builder_end_object (b);
+            }
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      text = json_to_string (root, FALSE);
+      g_string_assign (reply, text);
+    }
 
   if (status == 200 && crm->reject_email != NULL && data && strstr (data, crm->reject_email))
     {
@@ -207,6 +305,8 @@ crm_start (gboolean tls)
   crm->auth = g_ptr_array_new_with_free_func (g_free);
   crm->requests_seen = g_ptr_array_new_with_free_func (g_free);
   crm->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  crm->persons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  crm->leads = g_ptr_array_new_with_free_func (g_free);
   crm->signatures_ok = TRUE;
   crm->tls = tls;
   crm->context = g_main_context_new ();
@@ -231,6 +331,8 @@ crm_stop (Crm *crm)
   g_ptr_array_unref (crm->auth);
   g_ptr_array_unref (crm->requests_seen);
   g_hash_table_unref (crm->seen);
+  g_hash_table_unref (crm->persons);
+  g_ptr_array_unref (crm->leads);
   g_free (crm->secret);
   g_free (crm);
 }
@@ -282,6 +384,14 @@ query_int (QualifyStore *store,
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   return sqlite3_column_int64 (stmt, 0);
+}
+
+static void
+async_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static void
@@ -596,6 +706,40 @@ test_delivery_hubspot_batch (void)
                                             " AND o.last_error LIKE '%%not valid%%'", rejected);
     g_assert_cmpint (query_int (store, sql), ==, 1);
   }
+  g_assert_cmpuint (crm->duplicate_batches, ==, 0);
+  crm_stop (crm);
+}
+
+/* Two transitions of one lead queued together (the CRM was down between two
+ * rescores): HubSpot would refuse a batch naming the contact twice, so the
+ * later one goes in the next request, in order. */
+static void
+test_delivery_hubspot_same_contact_twice (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/crm/v3/objects/contacts/batch/upsert");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("HubSpot", url, QUALIFY_FORMAT_HUBSPOT);
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, "pat-na1-test-token", &(guint64){ 0 });
+  QualifyPushSummary summary;
+  guint64 queued;
+
+  g_assert_true (_qualify_store_exec (store, "INSERT INTO outbox (endpoint_id, lead_id, from_status, to_status,"
+                                             " occurred_at, model_version)"
+                                             " SELECT endpoint_id, lead_id, to_status, 'sql', occurred_at + 86400,"
+                                             " model_version FROM outbox WHERE to_status = 'mql' ORDER BY id LIMIT 1",
+                                      &error));
+  queued = query_int (store, "SELECT count(*) FROM outbox");
+  g_assert_cmpuint (queued, <, 100);
+
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm->duplicate_batches, ==, 0);
+  g_assert_cmpuint (summary.failed, ==, 0);
+  g_assert_cmpuint (summary.delivered, ==, queued);
+  g_assert_cmpuint (crm->requests, ==, 2);
+  /* the second request carries the later transition */
+  g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 1), "\"qualify_status\""));
   crm_stop (crm);
 }
 
@@ -651,6 +795,31 @@ test_delivery_pipedrive (void)
   g_assert_true (g_str_has_prefix (g_ptr_array_index (crm->requests_seen, 2), "POST /api/v1/leads?api_token="));
   g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 2), "\"person_id\":4242"));
   g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 1), "\"email\""));
+  g_assert_cmpuint (crm->leads->len, ==, queued);
+
+  /* Every attempt reached Pipedrive but the process died before recording
+   * it: the rows come back (as after a crash) and are sent again. The persons
+   * are found, their leads too: no second person, no second lead. */
+  g_assert_true (_qualify_store_exec (store, "UPDATE outbox SET state = 'sending'", &error));
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.delivered, ==, queued);
+  g_assert_cmpuint (crm->requests, ==, 3 * queued + 2 * queued);   /* search + leads lookup each */
+  g_assert_cmpuint (g_hash_table_size (crm->persons), ==, queued);
+  g_assert_cmpuint (crm->leads->len, ==, queued);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (crm->requests_seen, 3 * queued + 1),
+                                   "GET /api/v1/leads?api_token=pd-token-123&person_id="));
+
+  /* a later transition of a known person is a new lead for them */
+  g_assert_true (_qualify_store_exec (store, "INSERT INTO outbox (endpoint_id, lead_id, from_status, to_status,"
+                                             " occurred_at, model_version)"
+                                             " SELECT endpoint_id, lead_id, to_status, 'sql', occurred_at + 86400,"
+                                             " model_version FROM outbox WHERE to_status = 'mql' LIMIT 1", &error));
+  g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.delivered, ==, 1);
+  g_assert_cmpuint (g_hash_table_size (crm->persons), ==, queued);
+  g_assert_cmpuint (crm->leads->len, ==, queued + 1);
   crm_stop (crm);
 }
 
@@ -752,6 +921,257 @@ test_secrets_roundtrip (void)
   g_assert_null (gone);
 }
 
+/* "Send test event": the exact request as sent (signed, with libsoup's own
+ * headers) and the whole response; nothing is queued. Sync and async. */
+static void
+test_delivery_test_endpoint (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Test", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *response = NULL;
+  guint64 queued, counts[QUALIFY_N_DELIVERY_STATES];
+
+  crm->secret = g_strdup (secret);
+  store = workspace_with_endpoint (endpoint, secret, &queued);
+
+  g_assert_true (qualify_delivery_test_endpoint (store, endpoint, &request, &response, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm->requests, ==, 1);
+  g_assert_true (crm->signatures_ok);
+  g_assert_true (g_str_has_prefix (request, "POST /hook HTTP/1.1\n"));
+  g_assert_nonnull (strstr (request, "\nHost: 127.0.0.1:"));
+  g_assert_nonnull (strstr (request, "\nUser-Agent: Qualify/"));
+  g_assert_nonnull (strstr (request, "\nwebhook-id: msg_"));
+  g_assert_nonnull (strstr (request, "\nwebhook-signature: v1,"));
+  /* the body shown is the body received, byte for byte */
+  g_assert_true (g_str_has_suffix (request, g_ptr_array_index (crm->bodies, 0)));
+  g_assert_true (g_str_has_prefix (response, "HTTP 200 OK\n"));
+  g_assert_nonnull (strstr (response, "Content-Type: application/json"));
+  g_assert_true (g_str_has_suffix (response, "\n\n{}"));
+  /* nothing queued or sent from the queue */
+  g_assert_true (qualify_outbox_count (store, 0, counts, &error));
+  g_assert_cmpuint (counts[QUALIFY_DELIVERY_PENDING], ==, queued);
+  g_clear_pointer (&request, g_free);
+  g_clear_pointer (&response, g_free);
+
+  /* async, for an endpoint not saved, with the secret given; a token is
+   * never shown */
+  {
+    g_autofree char *hub_url = crm_url (crm, "/crm/v3/objects/contacts/batch/upsert");
+    g_autoptr(QualifyEndpoint) hub = qualify_endpoint_new ("Hub", hub_url, QUALIFY_FORMAT_HUBSPOT);
+    g_autoptr(GAsyncResult) result = NULL;
+
+    qualify_delivery_test_endpoint_async (qualify_store_get_path (store), hub, "pat-na1-very-secret",
+                                          NULL, async_result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (qualify_delivery_test_endpoint_finish (result, &request, &response, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (crm->requests, ==, 2);
+    g_assert_cmpstr (g_ptr_array_index (crm->auth, 1), ==, "Bearer pat-na1-very-secret");
+    g_assert_true (g_str_has_prefix (request, "POST /crm/v3/objects/contacts/batch/upsert HTTP/1.1\n"));
+    g_assert_nonnull (strstr (request, "Authorization: Bearer \u2022"));
+    g_assert_null (strstr (request, "very-secret"));
+    g_assert_nonnull (strstr (request, "\"idProperty\":\"email\""));
+    g_assert_true (g_str_has_prefix (response, "HTTP 200"));
+  }
+  g_clear_pointer (&request, g_free);
+  g_clear_pointer (&response, g_free);
+
+  /* no answer: the texts say why, no error */
+  crm_stop (crm);
+  g_assert_true (qualify_delivery_test_endpoint (store, endpoint, &request, &response, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (request, "POST /hook HTTP/1.1\n"));
+  g_assert_true (g_str_has_prefix (response, "No response: "));
+}
+
+typedef struct
+{
+  guint    calls;
+  guint64  last_delivered;
+  gboolean monotonic;
+  gboolean freed;
+} Progress;
+
+static void
+progress_cb (const QualifyPushSummary *summary,
+             gpointer                  user_data)
+{
+  Progress *p = user_data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  if (summary->delivered < p->last_delivered)
+    p->monotonic = FALSE;
+  p->last_delivered = summary->delivered;
+  p->calls++;
+}
+
+static void
+progress_free (gpointer user_data)
+{
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  ((Progress *) user_data)->freed = TRUE;
+}
+
+/* The UI's push: in a thread, progress on the caller's main context, and
+ * Stop that loses nothing and is not held against the endpoint. */
+static void
+test_delivery_push_async_cancel (void)
+{
+  g_autoptr(GError) error = NULL;
+  Crm *crm = crm_start (FALSE);
+  g_autofree char *url = crm_url (crm, "/hook");
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Async", url, QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(QualifyEndpoint) after = NULL;
+  Progress progress = { 0, 0, TRUE, FALSE };
+  QualifyPushSummary summary;
+  guint64 queued, counts[QUALIFY_N_DELIVERY_STATES];
+
+  crm->secret = g_strdup (secret);
+  store = workspace_with_endpoint (endpoint, secret, &queued);
+  g_assert_cmpuint (queued, >, 10);
+
+  /* a slow CRM; Stop while the second request waits for its answer */
+  crm->delay_ms = 300;
+  qualify_delivery_push_full_async (qualify_store_get_path (store), NULL, TRUE, 0, progress_cb, &progress,
+                                    progress_free, cancellable, async_result_cb, &result);
+  while (progress.calls == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_usleep (100 * 1000);
+  g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (qualify_delivery_push_finish (result, &summary, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  /* the task (and so the progress data) goes once the worker let it go; the
+   * data is freed on this thread */
+  {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (!progress.freed && g_get_monotonic_time () < deadline)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    g_assert_true (progress.freed);
+  }
+
+  g_assert_true (qualify_outbox_count (store, 0, counts, &error));
+  g_assert_cmpuint (counts[QUALIFY_DELIVERY_SENDING], ==, 0);
+  g_assert_cmpuint (counts[QUALIFY_DELIVERY_DELIVERED], <, queued);
+  g_assert_cmpuint (counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_DELIVERED], ==, queued);
+  /* the request cut off: tried once, due again */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 1"), ==, 1);
+  /* nothing waits because of the Stop */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND next_at > 0"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL"), ==, 0);
+  after = qualify_endpoint_get (store, "Async", &error);
+  g_assert_cmpint (after->state, ==, QUALIFY_ENDPOINT_ACTIVE);
+  g_assert_cmpint (after->failures, ==, 0);
+  g_assert_cmpint (after->retry_at, ==, 0);
+
+  /* pushed again: everything arrives, each message once after dedup */
+  crm->delay_ms = 0;
+  progress = (Progress) { 0, 0, TRUE, FALSE };
+  qualify_delivery_push_full_async (qualify_store_get_path (store), "Async", TRUE, 60, progress_cb, &progress,
+                                    NULL, NULL, async_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (qualify_delivery_push_finish (result, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.pending, ==, 0);
+  g_assert_true (progress.monotonic);
+  g_assert_false (progress.freed);   /* no destroy notify given */
+  g_assert_true (qualify_outbox_count (store, 0, counts, &error));
+  g_assert_cmpuint (counts[QUALIFY_DELIVERY_DELIVERED], ==, queued);
+  g_assert_cmpuint (g_hash_table_size (crm->seen), ==, queued);
+  g_assert_cmpuint (crm->requests, <=, queued + 1);   /* at most the one cut off */
+  g_assert_true (crm->signatures_ok);
+  crm_stop (crm);
+}
+
+static void
+test_secrets_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *found = NULL;
+
+  qualify_secrets_store_async ("ws-async", "CRM", "pat-na1-token", NULL, async_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (qualify_secrets_store_finish (result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* the sync API sees it, under the same workspace and name only */
+  found = qualify_secrets_lookup ("ws-async", "CRM", NULL, &error);
+  g_assert_cmpstr (found, ==, "pat-na1-token");
+  g_clear_pointer (&found, g_free);
+  g_assert_null (qualify_secrets_lookup ("ws-async", "Other", NULL, &error));
+  g_assert_no_error (error);
+
+  qualify_secrets_lookup_async ("ws-async", "CRM", NULL, async_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  found = qualify_secrets_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "pat-na1-token");
+  g_clear_pointer (&found, g_free);
+  g_clear_object (&result);
+
+  qualify_secrets_clear_async ("ws-async", "CRM", NULL, async_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (qualify_secrets_clear_finish (result, &error));
+  g_clear_object (&result);
+
+  qualify_secrets_lookup_async ("ws-async", "CRM", NULL, async_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (qualify_secrets_lookup_finish (result, &error));
+  g_assert_no_error (error);
+}
+
+/* Plain http to another machine is refused when the endpoint is saved, and
+ * again at send time (a workspace edited by hand): the endpoint is paused. */
+static void
+test_delivery_plain_http_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Edited", "https://crm.example.com/hook",
+                                                              QUALIFY_FORMAT_WEBHOOK);
+  g_autofree char *secret = qualify_webhook_generate_secret ();
+  g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
+  g_autoptr(QualifyEndpoint) after = NULL;
+  QualifyPushSummary summary;
+
+  endpoint->url = (g_free (endpoint->url), g_strdup ("http://crm.example.com/hook"));
+  g_assert_false (qualify_endpoint_update (store, endpoint, &error));
+  g_assert_error (error, QUALIFY_ENDPOINT_ERROR, QUALIFY_ENDPOINT_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (_qualify_store_exec (store, "UPDATE endpoints SET url = 'http://crm.example.com/hook'", &error));
+  g_assert_true (qualify_delivery_push (store, NULL, TRUE, 5, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.requests, ==, 0);
+  after = qualify_endpoint_get (store, "Edited", &error);
+  g_assert_cmpint (after->state, ==, QUALIFY_ENDPOINT_PAUSED);
+  g_assert_nonnull (strstr (after->state_reason, "https://"));
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 0"), ==,
+                   query_int (store, "SELECT count(*) FROM outbox"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -777,11 +1197,16 @@ main (int   argc,
   g_test_add_func ("/delivery/recovers-after-crash", test_delivery_recovers_after_crash);
   g_test_add_func ("/delivery/killed-cli", test_delivery_killed_cli);
   g_test_add_func ("/delivery/hubspot-batch", test_delivery_hubspot_batch);
+  g_test_add_func ("/delivery/hubspot-same-contact-twice", test_delivery_hubspot_same_contact_twice);
   g_test_add_func ("/delivery/salesforce", test_delivery_salesforce);
   g_test_add_func ("/delivery/slow-receiver", test_delivery_slow_receiver);
   g_test_add_func ("/delivery/pipedrive", test_delivery_pipedrive);
   g_test_add_func ("/delivery/self-signed-refused", test_delivery_self_signed_refused);
+  g_test_add_func ("/delivery/plain-http-refused", test_delivery_plain_http_refused);
   g_test_add_func ("/delivery/backlog", test_delivery_backlog);
+  g_test_add_func ("/delivery/test-endpoint", test_delivery_test_endpoint);
+  g_test_add_func ("/delivery/push-async-cancel", test_delivery_push_async_cancel);
+  g_test_add_func ("/secrets/async", test_secrets_async);
 
   return g_test_run ();
 }

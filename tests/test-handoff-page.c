@@ -502,6 +502,7 @@ test_handoff_page_push (Fixture       *f,
     kept = qualify_secrets_lookup (workspace_id, "Local CRM (edited)", NULL, &error);
     g_assert_cmpstr (kept, ==, f->receiver->secret);
     gone = qualify_secrets_lookup (workspace_id, "Local CRM", NULL, &error);
+    g_assert_no_error (error);
     g_assert_null (gone);
     qualify_handoff_page_set_workspace (PAGE (f), f->path);
     g_assert_cmpuint (_qualify_handoff_page_get_n_endpoints (PAGE (f)), ==, 1);
@@ -641,6 +642,46 @@ test_handoff_page_disabled (Fixture       *f,
   _qualify_handoff_page_get_counts (PAGE (f), &pending, &delivered, &failed);
   g_assert_cmpuint (pending, ==, 0);
   g_assert_cmpuint (delivered, ==, queued);
+
+  /* Rotate Secret…: a new whsec_ secret in the keyring, shown once */
+  {
+    AdwMessageDialog *ask;
+    AdwMessageDialog *shown = NULL;
+    g_autofree char *rotated = NULL;
+
+    g_signal_emit_by_name (find_button (f->page, "R_otate Secret…"), "clicked");
+    ask = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+    g_assert_nonnull (ask);
+    adw_message_dialog_response (ask, "rotate");
+    gtk_window_destroy (GTK_WINDOW (ask));
+    wait_for (page_idle, f->page, "the keyring");
+    shown = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+    g_assert_nonnull (shown);
+    g_assert_cmpstr (adw_message_dialog_get_heading (shown), ==, "New Signing Secret");
+    rotated = qualify_secrets_lookup (workspace_id, "Old CRM", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (rotated, "whsec_"));
+    g_assert_cmpstr (rotated, !=, secret);
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (adw_message_dialog_get_extra_child (shown))), ==, rotated);
+    gtk_window_destroy (GTK_WINDOW (shown));
+  }
+
+  /* Remove…: the endpoint, its queue and its secret go */
+  {
+    AdwMessageDialog *ask;
+    g_autofree char *left = NULL;
+
+    g_signal_emit_by_name (find_button (f->page, "Re_move…"), "clicked");
+    ask = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+    g_assert_nonnull (ask);
+    adw_message_dialog_response (ask, "remove");
+    gtk_window_destroy (GTK_WINDOW (ask));
+    g_assert_cmpuint (_qualify_handoff_page_get_n_endpoints (PAGE (f)), ==, 0);
+    wait_for (page_idle, f->page, "the keyring");
+    left = qualify_secrets_lookup (workspace_id, "Old CRM", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_null (left);
+  }
 }
 
 /* The window closes while a push runs: the push stops, nothing is lost. */
@@ -657,7 +698,8 @@ test_handoff_page_close_while_pushing (Fixture       *f,
   guint64 queued;
 
   g_assert_true (qualify_endpoint_add (f->store, e, &error));
-  g_assert_true (qualify_secrets_store (workspace_id, "CRM", secret, NULL, &error));
+  qualify_secrets_store (workspace_id, "CRM", secret, NULL, &error);
+  g_assert_no_error (error);
   g_assert_true (qualify_demo_populate (f->store, &(QualifyDemoOptions) { 600, 6000, 3, 1793491200 }, NULL,
                                         &error));
   g_assert_no_error (error);
@@ -678,17 +720,14 @@ test_handoff_page_close_while_pushing (Fixture       *f,
   g_assert_cmpuint (counts[QUALIFY_DELIVERY_SENDING], ==, 0);
   g_assert_cmpuint (counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_DELIVERED], ==, queued);
 
-  /* The cut-off request counts as a failed attempt (core), so the endpoint
-   * waits; its Try Now starts again at once. Closing the window stops that
-   * push the same way. */
+  /* Stop is not a failure: the endpoint stays active, ready to push again.
+   * Closing the window stops that push the same way. */
+  g_assert_cmpstr (_qualify_handoff_page_get_endpoint_state (PAGE (f), "CRM"), ==, "");
   {
     guint64 before = counts[QUALIFY_DELIVERY_DELIVERED];
-    GtkWidget *try_now = find_button (f->page, "Try _Now");
 
-    g_assert_nonnull (try_now);
     g_object_ref (f->page);
-    g_signal_emit_by_name (try_now, "clicked");
-    g_assert_true (_qualify_handoff_page_is_busy (PAGE (f)));
+    g_assert_true (gtk_widget_activate_action (f->page, "handoff.push", NULL));
     settle (200);
     g_assert_true (qualify_outbox_count (f->store, 0, counts, &error));
     g_assert_cmpuint (counts[QUALIFY_DELIVERY_DELIVERED], >, before);
@@ -876,6 +915,22 @@ test_handoff_page_screenshots (void)
         save_png (GTK_WIDGET (win), dir, dark ? "handoff-log-dark.png" : "handoff-log-light.png");
         gtk_adjustment_set_value (adj, 0);
       }
+
+      /* the test event's request and response (to look at, not published) */
+      if (!dark)
+        {
+          GtkWindow *shown;
+          gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+          g_signal_emit_by_name (find_button (page, "Send _Test Event"), "clicked");
+          while ((shown = find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL)) == NULL &&
+                 g_get_monotonic_time () < deadline)
+            settle (50);
+          g_assert_nonnull (shown);
+          settle (800);
+          save_png (GTK_WIDGET (shown), dir, "test-event-light.png");
+          gtk_window_destroy (shown);
+        }
 
       dialog = qualify_endpoint_dialog_new_for_edit (GTK_WINDOW (win), path, "HubSpot (EU portal)");
       gtk_window_set_default_size (dialog, 560, 860);

@@ -459,6 +459,87 @@ test_model_page_versions (Fixture       *f,
                     (guint64) find_version (versions, first)->mql_count);
 }
 
+/* Figures at scale: only when QUALIFY_BENCH_WORKSPACE names a (big) workspace,
+ * which is only read. Prints, per edit, the time from the edit to the preview on
+ * screen (after the 150 ms debounce) and the longest main-loop stall meanwhile. */
+static gint64 last_tick;
+static gint64 longest_stall;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (last_tick > 0)
+    longest_stall = MAX (longest_stall, now - last_tick);
+  last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+timed_edit (QualifyModelPage *page,
+            const char       *what,
+            GtkSpinButton    *spin,
+            double            value,
+            GtkEditable      *entry,
+            const char       *text)
+{
+  const QualifyWhatIfResult *before = _qualify_model_page_get_result (page);
+  gint64 start = g_get_monotonic_time ();
+  double ms;
+
+  last_tick = 0;
+  longest_stall = 0;
+  if (spin != NULL)
+    gtk_spin_button_set_value (spin, value);
+  else
+    gtk_editable_set_text (entry, text);
+  while (_qualify_model_page_is_busy (page) || _qualify_model_page_get_result (page) == before)
+    g_main_context_iteration (NULL, TRUE);
+  ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_test_message ("%-28s %7.0f ms to the preview (%.0f after the debounce; engine %.0f ms), "
+                  "longest main-loop stall %.0f ms",
+                  what, ms, ms - 150, _qualify_model_page_get_result (page)->elapsed_ms, longest_stall / 1000.0);
+}
+
+static void
+test_model_page_benchmark (void)
+{
+  const char *path = g_getenv ("QUALIFY_BENCH_WORKSPACE");
+  GtkWidget *window, *page;
+  QualifyRuleRow *row;
+  guint tick;
+  gint64 start;
+
+  if (path == NULL)
+    {
+      g_test_skip ("QUALIFY_BENCH_WORKSPACE is not set");
+      return;
+    }
+  window = gtk_window_new ();
+  page = qualify_model_page_new ();
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  tick = g_timeout_add (5, tick_cb, NULL);
+
+  start = g_get_monotonic_time ();
+  qualify_model_page_set_workspace (QUALIFY_MODEL_PAGE (page), path);
+  wait_for (page_settled, page, "the first what-if");
+  g_test_message ("%-28s %7.0f ms", "load + first preview", (g_get_monotonic_time () - start) / 1000.0);
+
+  timed_edit (QUALIFY_MODEL_PAGE (page), "threshold 60 → 45", _qualify_model_page_get_threshold_spin (QUALIFY_MODEL_PAGE (page)), 45, NULL, NULL);
+  timed_edit (QUALIFY_MODEL_PAGE (page), "fit points 20 → 30", _qualify_model_page_get_points_spin (QUALIFY_MODEL_PAGE (page), "fit", 0), 30, NULL, NULL);
+  timed_edit (QUALIFY_MODEL_PAGE (page), "engagement points 10 → 4", _qualify_model_page_get_points_spin (QUALIFY_MODEL_PAGE (page), "engagement", 0), 4, NULL, NULL);
+  row = _qualify_model_page_get_rule_row (QUALIFY_MODEL_PAGE (page), "engagement", 0);
+  timed_edit (QUALIFY_MODEL_PAGE (page), "pattern /pricing/enterprise*", NULL, 0, _qualify_rule_row_get_match_entry (row), "/pricing/enterprise*");
+  timed_edit (QUALIFY_MODEL_PAGE (page), "half-life 14 → 5", _qualify_rule_row_get_half_life_spin (row), 5, NULL, NULL);
+  timed_edit (QUALIFY_MODEL_PAGE (page), "threshold 45 → 50 (cached)", _qualify_model_page_get_threshold_spin (QUALIFY_MODEL_PAGE (page)), 50, NULL, NULL);
+
+  g_source_remove (tick);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -473,6 +554,7 @@ main (int   argc,
   g_test_add ("/model-page/rules", Fixture, NULL, fixture_set_up, test_model_page_rules, fixture_tear_down);
   g_test_add ("/model-page/validation", Fixture, NULL, fixture_set_up, test_model_page_validation, fixture_tear_down);
   g_test_add ("/model-page/versions", Fixture, NULL, fixture_set_up, test_model_page_versions, fixture_tear_down);
+  g_test_add_func ("/model-page/benchmark", test_model_page_benchmark);
 
   return g_test_run ();
 }

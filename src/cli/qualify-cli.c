@@ -1994,6 +1994,35 @@ push_progress_cb (const QualifyPushSummary *summary,
                 summary->delivered, summary->retrying, summary->failed);
 }
 
+/* Paused (a long run of failures) or disabled (410) endpoints send nothing
+ * until resumed: say so, with what is waiting for them. TRUE if any. */
+static gboolean
+report_stopped_endpoints (QualifyStore *store,
+                          const char   *only)
+{
+  g_autoptr(GPtrArray) endpoints = qualify_endpoint_list (store, NULL);
+  gboolean any = FALSE;
+
+  for (guint i = 0; endpoints != NULL && i < endpoints->len; i++)
+    {
+      QualifyEndpoint *e = g_ptr_array_index (endpoints, i);
+      guint64 counts[QUALIFY_N_DELIVERY_STATES];
+      g_autofree char *waiting = NULL;
+
+      if ((only != NULL && g_strcmp0 (e->name, only) != 0) || !e->enabled || e->state == QUALIFY_ENDPOINT_ACTIVE)
+        continue;
+      if (!qualify_outbox_count (store, e->id, counts, NULL))
+        memset (counts, 0, sizeof counts);
+      waiting = format_count (counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_SENDING]);
+      g_printerr (_("Endpoint “%s” is %s (%s); %s deliveries wait for it. "
+                    "Fix it, then run “qualify-cli endpoint resume '%s'”.\n"),
+                  e->name, qualify_endpoint_state_to_string (e->state),
+                  e->state_reason ? e->state_reason : _("no reason recorded"), waiting, e->name);
+      any = TRUE;
+    }
+  return any;
+}
+
 static int
 cmd_push (Cli     *cli,
           int      argc,
@@ -2055,7 +2084,7 @@ cmd_push (Cli     *cli,
   g_print (_("Delivered %" G_GUINT64_FORMAT " · will retry %" G_GUINT64_FORMAT " · failed %" G_GUINT64_FORMAT
              " · still pending %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " requests)\n"),
            summary.delivered, summary.retrying, summary.failed, summary.pending, summary.requests);
-  return summary.failed > 0 ? EXIT_USER : EXIT_OK;
+  return summary.failed > 0 || report_stopped_endpoints (store, endpoint_name) ? EXIT_USER : EXIT_OK;
 }
 
 static int

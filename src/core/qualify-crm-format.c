@@ -238,8 +238,14 @@ qualify_crm_build_document (QualifyEndpoint        *endpoint,
     case QUALIFY_FORMAT_PIPEDRIVE:
       {
         g_autofree char *name = qualify_lead_record_dup_display_name (lead);
-        g_autofree char *title = g_strdup_printf ("%s (%s, score %.0f)", name,
-                                                  qualify_status_get_label (lead->status), lead->score);
+        g_autofree char *title = NULL;
+        QualifyStatus status = lead->status;
+
+        /* titled after the transition sent (a lead sent as MQL then as SQL
+         * gets two distinct leads; a retry finds its own by this title) */
+        if (delivery->to_status != NULL)
+          qualify_status_from_string (delivery->to_status, &status);
+        title = g_strdup_printf ("%s (%s, score %.0f)", name, qualify_status_get_label (status), lead->score);
 
         json_builder_set_member_name (b, "person");
         json_builder_begin_object (b);

@@ -70,8 +70,8 @@ now_seconds (void)
 SoupSession *
 qualify_delivery_session_new (void)
 {
-  g_autofree char *agent = g_strdup_printf ("Qualify/%s (+https://github.com/qualifyapp/qualify)",
-                                            PACKAGE_VERSION);
+  /* the trailing space makes libsoup append its own product token */
+  g_autofree char *agent = g_strdup_printf ("Qualify/%s ", PACKAGE_VERSION);
 
   return soup_session_new_with_options ("timeout", timeout_seconds (),
                                         "idle-timeout", 60,
@@ -109,6 +109,7 @@ typedef enum
   OUTCOME_RETRY,       /* 408, 429, 5xx, network */
   OUTCOME_FAILED,      /* other 4xx, 3xx */
   OUTCOME_GONE,        /* 410 */
+  OUTCOME_CANCELLED,   /* by the user: due again, not a failure */
 } Outcome;
 
 typedef struct
@@ -210,7 +211,7 @@ exchange (SoupSession   *session,
       r->status = 0;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          r->outcome = OUTCOME_RETRY;
+          r->outcome = OUTCOME_CANCELLED;
           r->reason = g_strdup (_("Cancelled"));
           return;
         }
@@ -334,8 +335,42 @@ json_data_id (GBytes *body)
   return 0;
 }
 
+/* TRUE when the reply to GET /v1/leads?person_id= lists a lead titled @title. */
+static gboolean
+has_lead_titled (GBytes     *body,
+                 const char *title)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len = 0;
+  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
+  JsonNode *root;
+  JsonNode *list;
+
+  if (data == NULL || title == NULL || !json_parser_load_from_data (parser, data, len, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root) ||
+      !(list = json_object_get_member (json_node_get_object (root), "data")) ||
+      !JSON_NODE_HOLDS_ARRAY (list))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (list), i);
+      JsonObject *lead = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+      JsonNode *t = lead ? json_object_get_member (lead, "title") : NULL;
+
+      if (t != NULL && JSON_NODE_HOLDS_VALUE (t) && json_node_get_value_type (t) == G_TYPE_STRING &&
+          g_strcmp0 (json_node_get_string (t), title) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Pipedrive: find the person by email (so a retry never makes a second one),
- * else create them; then add a lead for them. */
+ * else create them; then add a lead for them — unless a person found already
+ * has this very lead (same frozen title): the previous attempt reached
+ * Pipedrive but died before it was recorded. Pipedrive has no idempotency
+ * key, so this lookup is what keeps a retry from making a second lead. */
 static void
 send_pipedrive (SoupSession     *session,
                 QualifyEndpoint *endpoint,
@@ -348,6 +383,9 @@ send_pipedrive (SoupSession     *session,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *doc;
   gint64 person_id = 0;
+  gboolean person_existed;
+  JsonObject *lead;
+  const char *title;
 
   if (!json_parser_load_from_data (parser, document, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -357,6 +395,14 @@ send_pipedrive (SoupSession     *session,
       return;
     }
   doc = json_node_get_object (json_parser_get_root (parser));
+  lead = json_object_has_member (doc, "lead") ? json_object_get_object_member (doc, "lead") : NULL;
+  title = lead && json_object_has_member (lead, "title") ? json_object_get_string_member (lead, "title") : email;
+  if (email == NULL || *email == '\0')
+    {
+      r->outcome = OUTCOME_FAILED;
+      r->reason = g_strdup (_("The lead has no email address to find the Pipedrive person by"));
+      return;
+    }
 
   {
     g_autofree char *term = g_uri_escape_string (email, NULL, FALSE);
@@ -373,7 +419,23 @@ send_pipedrive (SoupSession     *session,
     memset (r, 0, sizeof *r);
   }
 
-  if (person_id == 0)
+  person_existed = person_id != 0;
+  if (person_existed)
+    {
+      g_autofree char *extra = g_strdup_printf ("&person_id=%" G_GINT64_FORMAT "&archived_status=all", person_id);
+      g_autofree char *url = pipedrive_url (endpoint, "/v1/leads", token, extra);
+      g_autoptr(SoupMessage) msg = json_message ("GET", url, NULL, NULL);
+      g_autoptr(GBytes) body = NULL;
+
+      exchange (session, msg, cancellable, &body, r);
+      if (r->outcome != OUTCOME_DELIVERED)
+        return;
+      if (has_lead_titled (body, title))
+        return;   /* delivered: it is there already */
+      result_clear (r);
+      memset (r, 0, sizeof *r);
+    }
+  else
     {
       g_autofree char *url = pipedrive_url (endpoint, "/v1/persons", token, NULL);
       g_autoptr(JsonNode) person = json_node_new (JSON_NODE_OBJECT);
@@ -394,7 +456,6 @@ send_pipedrive (SoupSession     *session,
 
   {
     g_autofree char *url = pipedrive_url (endpoint, "/v1/leads", token, NULL);
-    JsonObject *lead = json_object_get_object_member (doc, "lead");
     g_autoptr(JsonBuilder) b = json_builder_new ();
     g_autoptr(JsonNode) root = NULL;
     g_autofree char *lead_json = NULL;
@@ -402,8 +463,7 @@ send_pipedrive (SoupSession     *session,
 
     json_builder_begin_object (b);
     json_builder_set_member_name (b, "title");
-    json_builder_add_string_value (b, lead && json_object_has_member (lead, "title")
-                                      ? json_object_get_string_member (lead, "title") : email);
+    json_builder_add_string_value (b, title);
     json_builder_set_member_name (b, "person_id");
     json_builder_add_int_value (b, person_id);
     json_builder_end_object (b);
@@ -442,6 +502,9 @@ build_message (QualifyEndpoint *endpoint,
           return NULL;
         if (!(msg = json_message ("POST", endpoint->url, body, NULL)))
           break;
+        /* the receiver dedupes by webhook-id: safe to send on a kept-alive
+         * connection (libsoup opens a new one per non-idempotent request) */
+        soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
         headers = soup_message_get_request_headers (msg);
         soup_message_headers_replace (headers, "webhook-id", msg_id);
         soup_message_headers_replace (headers, "webhook-timestamp", ts);
@@ -450,7 +513,9 @@ build_message (QualifyEndpoint *endpoint,
       break;
 
     case QUALIFY_FORMAT_HUBSPOT:
-      msg = json_message ("POST", endpoint->url, body, secret);
+      /* batch/upsert by email: sending it twice changes nothing */
+      if ((msg = json_message ("POST", endpoint->url, body, secret)) != NULL)
+        soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       break;
 
     case QUALIFY_FORMAT_SALESFORCE:
@@ -465,7 +530,9 @@ build_message (QualifyEndpoint *endpoint,
             g_autofree char *value = g_uri_escape_string (rows[0].email, NULL, FALSE);
             url = g_strdup_printf ("%.*s" SALESFORCE_API "/%s/%s", (int) len, endpoint->url,
                                    endpoint->external_id, value);
-            msg = json_message ("PATCH", url, body, secret);
+            /* upsert on the external id: idempotent */
+            if ((msg = json_message ("PATCH", url, body, secret)) != NULL)
+              soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
           }
         else
           {
@@ -490,19 +557,67 @@ build_message (QualifyEndpoint *endpoint,
 typedef struct
 {
   QualifyStore        *store;
-  char                *workspace_id;
+  const char          *workspace_id;
   SoupSession         *session;
   QualifyPushSummary  *summary;
   double               scale;
+  GHashTable          *statements;   /* SQL text → prepared statement, for this push */
+  GHashTable          *models;       /* model version → QualifyModel, for the reasons */
 } Push;
 
+static void
+push_init (Push               *push,
+           QualifyStore       *store,
+           SoupSession        *session,
+           QualifyPushSummary *summary,
+           double              scale)
+{
+  memset (push, 0, sizeof *push);
+  push->store = store;
+  push->session = session;
+  push->summary = summary;
+  push->scale = scale;
+  push->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            (GDestroyNotify) sqlite3_finalize);
+  push->models = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+}
+
+static void
+push_clear (Push *push)
+{
+  g_clear_pointer (&push->statements, g_hash_table_unref);
+  g_clear_pointer (&push->models, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Push, push_clear)
+
+/* The hot statements are prepared once per push (the SQL is a literal, so
+ * its text is the key), reset and unbound before each use. */
+static sqlite3_stmt *
+push_statement (Push        *push,
+                const char  *sql,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (push->statements, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  if ((stmt = _qualify_store_prepare (push->store, sql, error)) != NULL)
+    g_hash_table_insert (push->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
 static gboolean
-exec_update (QualifyStore  *store,
+exec_update (Push          *push,
              const char    *sql,
              GError       **error,
              ...)
 {
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, error);
+  sqlite3_stmt *stmt = push_statement (push, sql, error);
   va_list args;
   int rc;
 
@@ -530,8 +645,10 @@ exec_update (QualifyStore  *store,
         sqlite3_bind_null (stmt, i);
     }
   va_end (args);
-  if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
-    return _qualify_store_set_error (store, rc, _("Could not update the hand-off queue"), error);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _qualify_store_set_error (push->store, rc, _("Could not update the hand-off queue"), error);
   return TRUE;
 }
 
@@ -543,12 +660,12 @@ claim (Push             *push,
        guint             limit,
        GError          **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt = NULL;
   GArray *rows = g_array_new (FALSE, TRUE, sizeof (Row));
   int rc;
 
   g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
-  if (!(stmt = _qualify_store_prepare (push->store,
+  if (!(stmt = push_statement (push,
                                        "SELECT o.id, o.lead_id, o.from_status, o.to_status, o.occurred_at,"
                                        " o.model_version, o.body, l.email, o.attempts FROM outbox o"
                                        " LEFT JOIN leads l ON l.id = o.lead_id"
@@ -578,6 +695,7 @@ claim (Push             *push,
       row.attempts = sqlite3_column_int (stmt, 8);
       g_array_append_val (rows, row);
     }
+  sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       _qualify_store_set_error (push->store, rc, _("Could not read the hand-off queue"), error);
@@ -585,6 +703,70 @@ claim (Push             *push,
       return NULL;
     }
   return rows;
+}
+
+/* The model that made a transition (the active one when that version is gone),
+ * parsed once per push. NULL when there is none: then no reasons are sent. */
+static QualifyModel *
+push_model (Push   *push,
+            gint64  version)
+{
+  QualifyModel *model = g_hash_table_lookup (push->models, &version);
+  g_autofree char *json = NULL;
+  gint64 active = 0;
+
+  if (model != NULL)
+    return model;
+  if (version > 0)
+    json = qualify_store_dup_model_json (push->store, version, NULL);
+  if (json == NULL)
+    json = qualify_store_dup_active_model_json (push->store, &active, NULL);
+  if (json == NULL || !(model = qualify_model_new_from_data (json, -1, NULL)))
+    return NULL;
+  g_hash_table_insert (push->models, g_memdup2 (&version, sizeof version), model);
+  return model;
+}
+
+static GStrv
+top_reasons (Push   *push,
+             gint64  lead_id,
+             gint64  model_version,
+             gint64  as_of)
+{
+  QualifyModel *model = push_model (push, model_version);
+  g_autoptr(QualifyDataset) dataset = NULL;
+  g_autoptr(QualifyScorer) scorer = NULL;
+  g_autoptr(QualifyExplanation) explanation = NULL;
+
+  if (model == NULL ||
+      !(dataset = qualify_dataset_load_lead (push->store, lead_id, NULL)) ||
+      !(scorer = qualify_scorer_new (model, dataset, NULL)) ||
+      !(explanation = qualify_scorer_explain (scorer, 0, as_of)))
+    return NULL;
+  return qualify_explanation_top_reasons (explanation, 3);
+}
+
+/* A batch must not name a contact twice (HubSpot refuses the whole request:
+ * "Duplicate IDs found in batch input"); a lead's later transition waits for
+ * the next request, so the order per lead is kept. */
+static void
+stop_at_repeated_email (GArray *rows)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *email = g_array_index (rows, Row, i).email;
+
+      if (email == NULL)
+        continue;
+      if (g_hash_table_contains (seen, email))
+        {
+          g_array_set_size (rows, i);
+          return;
+        }
+      g_hash_table_add (seen, (gpointer) email);
+    }
 }
 
 /* The document sent for a row: frozen at its first attempt. */
@@ -595,7 +777,6 @@ freeze_document (Push             *push,
                  GError          **error)
 {
   g_autoptr(QualifyLeadRecord) lead = NULL;
-  g_autoptr(QualifyExplanation) explanation = NULL;
   g_auto(GStrv) reasons = NULL;
   QualifyDelivery d = { 0 };
 
@@ -604,9 +785,10 @@ freeze_document (Push             *push,
   if (!(lead = qualify_store_get_lead (push->store, row->lead_id, NULL)))
     return TRUE;   /* deleted: failed by the caller */
 
-  /* the reasons as of the scoring that made the transition */
-  if ((explanation = qualify_explain_lead (push->store, row->lead_id, MAX (row->occurred_at, 1), NULL)))
-    reasons = qualify_explanation_top_reasons (explanation, 3);
+  /* the reasons as of the scoring that made the transition, with its model
+   * (only the webhook body carries them) */
+  if (endpoint->format == QUALIFY_FORMAT_WEBHOOK)
+    reasons = top_reasons (push, row->lead_id, row->model_version, MAX (row->occurred_at, 1));
 
   d.id = row->id;
   d.lead_id = row->lead_id;
@@ -639,9 +821,16 @@ record_outcome (Push             *push,
       const char *record_error = (r->record_errors && row->email)
                                  ? g_hash_table_lookup (r->record_errors, row->email) : NULL;
 
-      if (r->outcome == OUTCOME_DELIVERED && record_error == NULL)
+      if (r->outcome == OUTCOME_CANCELLED)
         {
-          ok = exec_update (push->store,
+          /* stopped by the user: due again at the next push (the receiver
+           * may have seen it; it dedupes by webhook-id) */
+          ok = exec_update (push, "UPDATE outbox SET state = 'pending' WHERE id = ?",
+                            error, 'i', row->id, 0);
+        }
+      else if (r->outcome == OUTCOME_DELIVERED && record_error == NULL)
+        {
+          ok = exec_update (push,
                             "UPDATE outbox SET state = 'delivered', delivered_at = ?, last_status = ?,"
                             " last_error = ?, response = ? WHERE id = ?",
                             error, 'i', now, 'i', (gint64) r->status, 's', row->note, 's', r->response,
@@ -650,7 +839,7 @@ record_outcome (Push             *push,
         }
       else if (r->outcome == OUTCOME_FAILED || record_error != NULL)
         {
-          ok = exec_update (push->store,
+          ok = exec_update (push,
                             "UPDATE outbox SET state = 'failed', last_status = ?, last_error = ?, response = ?"
                             " WHERE id = ?",
                             error, 'i', (gint64) r->status, 's', record_error ? record_error : r->reason,
@@ -660,7 +849,7 @@ record_outcome (Push             *push,
       else if (r->outcome == OUTCOME_GONE)
         {
           /* not the message's fault: it waits for the endpoint to be fixed */
-          ok = exec_update (push->store,
+          ok = exec_update (push,
                             "UPDATE outbox SET state = 'pending', last_status = ?, last_error = ?, response = ?"
                             " WHERE id = ?",
                             error, 'i', (gint64) r->status, 's', r->reason, 's', r->response, 'i', row->id, 0);
@@ -673,7 +862,7 @@ record_outcome (Push             *push,
             {
               g_autofree char *why = g_strdup_printf (_("Gave up after %d attempts over three days: %s"),
                                                       row->attempts, r->reason ? r->reason : "");
-              ok = exec_update (push->store,
+              ok = exec_update (push,
                                 "UPDATE outbox SET state = 'failed', last_status = ?, last_error = ?,"
                                 " response = ? WHERE id = ?",
                                 error, 'i', (gint64) r->status, 's', why, 's', r->response, 'i', row->id, 0);
@@ -687,26 +876,28 @@ record_outcome (Push             *push,
 
               if (r->retry_after >= 0)
                 next = MAX (next, now + (gint64) ceil (r->retry_after * push->scale));
-              ok = exec_update (push->store,
+              ok = exec_update (push,
                                 "UPDATE outbox SET state = 'pending', next_at = ?, last_status = ?,"
                                 " last_error = ?, response = ? WHERE id = ?",
                                 error, 'i', next, 'i', (gint64) r->status, 's', r->reason, 's', r->response,
                                 'i', row->id, 0);
-              ok = ok && exec_update (push->store, "UPDATE endpoints SET retry_at = ? WHERE id = ?",
+              ok = ok && exec_update (push, "UPDATE endpoints SET retry_at = ? WHERE id = ?",
                                       error, 'i', next, 'i', endpoint->id, 0);
               push->summary->retrying++;
             }
         }
     }
 
-  if (ok)
+  if (ok && r->outcome == OUTCOME_CANCELLED)
+    *endpoint_blocked = TRUE;
+  else if (ok)
     {
       if (r->outcome == OUTCOME_DELIVERED || r->outcome == OUTCOME_FAILED)
-        ok = exec_update (push->store, "UPDATE endpoints SET failures = 0, retry_at = 0 WHERE id = ?",
+        ok = exec_update (push, "UPDATE endpoints SET failures = 0, retry_at = 0 WHERE id = ?",
                           error, 'i', endpoint->id, 0);
       else if (r->outcome == OUTCOME_GONE)
         {
-          ok = exec_update (push->store,
+          ok = exec_update (push,
                             "UPDATE endpoints SET state = 'disabled', state_reason = ? WHERE id = ?",
                             error, 's', r->reason, 'i', endpoint->id, 0);
           *endpoint_blocked = TRUE;
@@ -719,13 +910,13 @@ record_outcome (Push             *push,
             {
               g_autofree char *why = g_strdup_printf (_("Paused after %d failed attempts in a row; last: %s"),
                                                       endpoint->failures, r->reason ? r->reason : "");
-              ok = exec_update (push->store,
+              ok = exec_update (push,
                                 "UPDATE endpoints SET state = 'paused', state_reason = ?, failures = ?"
                                 " WHERE id = ?",
                                 error, 's', why, 'i', (gint64) endpoint->failures, 'i', endpoint->id, 0);
             }
           else
-            ok = exec_update (push->store, "UPDATE endpoints SET failures = ? WHERE id = ?",
+            ok = exec_update (push, "UPDATE endpoints SET failures = ? WHERE id = ?",
                               error, 'i', (gint64) endpoint->failures, 'i', endpoint->id, 0);
         }
     }
@@ -765,14 +956,14 @@ send_batch (Push             *push,
       freeze_document (push, endpoint, row, NULL);
       if (row->body == NULL)
         {
-          if (!exec_update (push->store,
+          if (!exec_update (push,
                             "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", error,
                             's', _("The lead was deleted before it could be sent"), 'i', row->id, 0))
             goto rollback;
           push->summary->failed++;
           continue;
         }
-      if (!exec_update (push->store,
+      if (!exec_update (push,
                         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, sent_at = ?,"
                         " body = ? WHERE id = ?",
                         error, 'i', now_seconds (), 's', row->body, 'i', row->id, 0))
@@ -902,12 +1093,12 @@ push_on_context (QualifyStore         *store,
   g_autofree char *workspace_id = NULL;
   QualifyPushSummary local_summary;
   gint64 deadline = timeout_seconds > 0 ? g_get_monotonic_time () + (gint64) (timeout_seconds * G_USEC_PER_SEC) : 0;
-  Push push = { store, NULL, session, NULL, time_scale () };
+  g_auto(Push) push = { 0 };
 
   if (summary == NULL)
     summary = &local_summary;
   memset (summary, 0, sizeof *summary);
-  push.summary = summary;
+  push_init (&push, store, session, summary, time_scale ());
 
   if (!(workspace_id = qualify_store_dup_workspace_id (store, error)) ||
       !qualify_outbox_recover (store, error))
@@ -942,6 +1133,19 @@ push_on_context (QualifyStore         *store,
             continue;
           if (!endpoint->enabled || endpoint->state != QUALIFY_ENDPOINT_ACTIVE)
             continue;
+          /* checked when saved; checked again here, so a workspace edited by
+           * hand cannot send over plain http to another machine */
+          {
+            g_autoptr(GError) url_error = NULL;
+
+            if (!qualify_endpoint_check_url (endpoint->url, &url_error))
+              {
+                if (!exec_update (&push, "UPDATE endpoints SET state = 'paused', state_reason = ? WHERE id = ?",
+                                  error, 's', url_error->message, 'i', endpoint->id, 0))
+                  return FALSE;
+                continue;
+              }
+          }
           {
             g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, "SELECT retry_at FROM endpoints WHERE id = ?", NULL);
             if (stmt != NULL)
@@ -960,6 +1164,8 @@ push_on_context (QualifyStore         *store,
                 return FALSE;
               if (rows->len == 0)
                 break;
+              if (rows->len > 1)
+                stop_at_repeated_email (rows);
               if (secret == NULL && !(secret = endpoint_secret (&push, endpoint, cancellable, error)))
                 return FALSE;
               cursor = g_array_index (rows, Row, rows->len - 1).id;
@@ -1040,19 +1246,114 @@ qualify_delivery_push (QualifyStore         *store,
   return ok;
 }
 
+typedef struct
+{
+  char                *path;
+  char                *endpoint;
+  gboolean             until_empty;
+  double               timeout_seconds;
+  GMainContext        *context;          /* where progress is reported */
+  QualifyPushProgress  progress;
+  gpointer             progress_data;
+  GDestroyNotify       progress_destroy;
+  gint64               last_progress;    /* monotonic µs, worker thread only */
+} PushTask;
+
+typedef struct
+{
+  GDestroyNotify destroy;
+  gpointer       data;
+} DestroyCall;
+
+static gboolean
+destroy_call_cb (gpointer user_data)
+{
+  DestroyCall *call = user_data;
+
+  call->destroy (call->data);
+  g_free (call);
+  return G_SOURCE_REMOVE;
+}
+
+/* The last reference to the task may go on the worker thread: the caller's
+ * progress data is still freed on the caller's context. */
+static void
+push_task_free (PushTask *data)
+{
+  if (data->progress_destroy != NULL)
+    {
+      DestroyCall *call = g_new0 (DestroyCall, 1);
+
+      call->destroy = data->progress_destroy;
+      call->data = data->progress_data;
+      g_main_context_invoke (data->context, destroy_call_cb, call);
+    }
+  g_clear_pointer (&data->context, g_main_context_unref);
+  g_free (data->path);
+  g_free (data->endpoint);
+  g_free (data);
+}
+
+typedef struct
+{
+  GTask              *task;      /* keeps the PushTask alive until reported */
+  QualifyPushSummary  summary;
+} ProgressReport;
+
+static void
+progress_report_free (ProgressReport *report)
+{
+  g_object_unref (report->task);
+  g_free (report);
+}
+
+static gboolean
+report_progress_cb (gpointer user_data)
+{
+  ProgressReport *report = user_data;
+  PushTask *data = g_task_get_task_data (report->task);
+
+  if (!g_task_get_completed (report->task))
+    data->progress (&report->summary, data->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the worker thread: hands a copy of the summary to the caller's main
+ * context, at most ten times a second. */
+static void
+push_thread_progress_cb (const QualifyPushSummary *summary,
+                         gpointer                  user_data)
+{
+  GTask *task = user_data;
+  PushTask *data = g_task_get_task_data (task);
+  gint64 now = g_get_monotonic_time ();
+  ProgressReport *report;
+
+  if (now - data->last_progress < G_USEC_PER_SEC / 10)
+    return;
+  data->last_progress = now;
+  report = g_new0 (ProgressReport, 1);
+  report->task = g_object_ref (task);
+  report->summary = *summary;
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, report_progress_cb, report,
+                              (GDestroyNotify) progress_report_free);
+}
+
 static void
 push_thread (GTask        *task,
              gpointer      source,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  char **args = task_data;   /* path, endpoint */
+  PushTask *data = task_data;
   g_autoptr(QualifyStore) store = NULL;
   QualifyPushSummary *summary = g_new0 (QualifyPushSummary, 1);
   GError *error = NULL;
 
-  if (!(store = qualify_store_open (args[0], &error)) ||
-      !qualify_delivery_push (store, args[1], FALSE, 0, cancellable, NULL, NULL, summary, &error))
+  if (!(store = qualify_store_open (data->path, &error)) ||
+      !qualify_delivery_push (store, data->endpoint, data->until_empty, data->timeout_seconds,
+                              cancellable, data->progress ? push_thread_progress_cb : NULL, task,
+                              summary, &error))
     {
       g_free (summary);
       g_task_return_error (task, error);
@@ -1068,13 +1369,37 @@ qualify_delivery_push_async (const char          *workspace_path,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  char **args = g_new0 (char *, 3);
+  qualify_delivery_push_full_async (workspace_path, endpoint, FALSE, 0, NULL, NULL, NULL,
+                                    cancellable, callback, user_data);
+}
 
-  args[0] = g_strdup (workspace_path);
-  args[1] = g_strdup (endpoint);
+void
+qualify_delivery_push_full_async (const char          *workspace_path,
+                                  const char          *endpoint,
+                                  gboolean             until_empty,
+                                  double               timeout_seconds,
+                                  QualifyPushProgress  progress,
+                                  gpointer             progress_data,
+                                  GDestroyNotify       progress_destroy,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  PushTask *data = g_new0 (PushTask, 1);
+
+  g_return_if_fail (workspace_path != NULL);
+
+  data->path = g_strdup (workspace_path);
+  data->endpoint = g_strdup (endpoint);
+  data->until_empty = until_empty;
+  data->timeout_seconds = timeout_seconds;
+  data->context = g_main_context_ref_thread_default ();
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_destroy = progress_destroy;
   g_task_set_source_tag (task, qualify_delivery_push_async);
-  g_task_set_task_data (task, args, (GDestroyNotify) g_strfreev);
+  g_task_set_task_data (task, data, (GDestroyNotify) push_task_free);
   g_task_run_in_thread (task, push_thread);
 }
 
@@ -1100,9 +1425,19 @@ describe_request (SoupMessage *msg,
   GString *out = g_string_new (NULL);
   SoupMessageHeadersIter iter;
   const char *name, *value;
-  g_autofree char *uri = g_uri_to_string_partial (soup_message_get_uri (msg), G_URI_HIDE_PASSWORD);
+  GUri *uri = soup_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
 
-  g_string_append_printf (out, "%s %s\n", soup_message_get_method (msg), uri);
+  /* as on the wire: libsoup has added Host, User-Agent, Connection… by now */
+  g_string_append_printf (out, "%s %s%s%s HTTP/1.1\n", soup_message_get_method (msg), g_uri_get_path (uri),
+                          query ? "?" : "", query ? query : "");
+  if (soup_message_headers_get_one (soup_message_get_request_headers (msg), "Host") == NULL)
+    {
+      if (g_uri_get_port (uri) > 0)
+        g_string_append_printf (out, "Host: %s:%d\n", g_uri_get_host (uri), g_uri_get_port (uri));
+      else
+        g_string_append_printf (out, "Host: %s\n", g_uri_get_host (uri));
+    }
   soup_message_headers_iter_init (&iter, soup_message_get_request_headers (msg));
   while (soup_message_headers_iter_next (&iter, &name, &value))
     {
@@ -1123,10 +1458,41 @@ describe_request (SoupMessage *msg,
   return g_string_free (out, FALSE);
 }
 
+#define TEST_RESPONSE_MAX (64 * 1024)
+
+static char *
+describe_response (SoupMessage *msg,
+                   GBytes      *body)
+{
+  GString *out = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  gsize len = 0;
+  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
+
+  /* "HTTP 200 OK" (not the wire's "HTTP/1.1 …": callers match on "HTTP <code>") */
+  g_string_append_printf (out, "HTTP %u %s\n", soup_message_get_status (msg),
+                          soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "");
+  soup_message_headers_iter_init (&iter, soup_message_get_response_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    g_string_append_printf (out, "%s: %s\n", name, value);
+  g_string_append_c (out, '\n');
+  if (data != NULL && len > 0)
+    {
+      g_autofree char *valid = g_utf8_make_valid (data, MIN (len, TEST_RESPONSE_MAX));
+
+      g_string_append (out, valid);
+      if (len > TEST_RESPONSE_MAX)
+        g_string_append_printf (out, _("\n… (%" G_GSIZE_FORMAT " bytes in all)"), len);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static gboolean
 test_on_context (QualifyStore     *store,
                  QualifyEndpoint  *endpoint,
                  const char       *given_secret,
+                 GCancellable     *cancellable,
                  char            **request_text,
                  char            **response_text,
                  GError          **error)
@@ -1142,17 +1508,18 @@ test_on_context (QualifyStore     *store,
   QualifyDelivery d = { 0 };
   const char *reasons[] = { "Pricing page", "Target industry", NULL };
   Row row = { 0 };
-  Push push = { store, NULL, session, NULL, 1.0 };
+  g_auto(Push) push = { 0 };
   Result r = { 0 };
   char *docs[1];
 
   *request_text = *response_text = NULL;
+  push_init (&push, store, session, NULL, 1.0);
   if (!(workspace_id = qualify_store_dup_workspace_id (store, error)))
     return FALSE;
   push.workspace_id = workspace_id;
   if (given_secret != NULL)
     secret = g_strdup (given_secret);
-  else if (!(secret = endpoint_secret (&push, endpoint, NULL, error)))
+  else if (!(secret = endpoint_secret (&push, endpoint, cancellable, error)))
     return FALSE;
 
   lead.custom = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1176,7 +1543,7 @@ test_on_context (QualifyStore     *store,
     {
       *request_text = g_strdup_printf ("GET /v1/persons/search (find the person by email), "
                                        "POST /v1/persons (if new), POST /v1/leads\n\n%s", document);
-      send_pipedrive (session, endpoint, secret, document, "test.lead@qualify.invalid", NULL, &r);
+      send_pipedrive (session, endpoint, secret, document, "test.lead@qualify.invalid", cancellable, &r);
     }
   else
     {
@@ -1186,12 +1553,14 @@ test_on_context (QualifyStore     *store,
       if (!(msg = build_message (endpoint, secret, workspace_id, &row, docs, 1, error)))
         return FALSE;
       body = qualify_crm_build_body (endpoint, (const char * const *) docs, 1);
+      exchange (session, msg, cancellable, &response, &r);
       *request_text = describe_request (msg, body, secret);
-      exchange (session, msg, NULL, &response, &r);
     }
 
   if (r.status == 0)
     *response_text = g_strdup_printf (_("No response: %s"), r.reason ? r.reason : "");
+  else if (msg != NULL)
+    *response_text = describe_response (msg, response);
   else
     *response_text = g_strdup_printf ("HTTP %u\n\n%s", r.status, r.response ? r.response : "");
   result_clear (&r);
@@ -1209,7 +1578,7 @@ qualify_delivery_test_endpoint (QualifyStore     *store,
   gboolean ok;
 
   g_main_context_push_thread_default (context);
-  ok = test_on_context (store, endpoint, NULL, request_text, response_text, error);
+  ok = test_on_context (store, endpoint, NULL, NULL, request_text, response_text, error);
   g_main_context_pop_thread_default (context);
   return ok;
 }
@@ -1227,7 +1596,99 @@ qualify_delivery_test_endpoint_with_secret (QualifyStore     *store,
 
   g_return_val_if_fail (secret != NULL, FALSE);
   g_main_context_push_thread_default (context);
-  ok = test_on_context (store, endpoint, secret, request_text, response_text, error);
+  ok = test_on_context (store, endpoint, secret, NULL, request_text, response_text, error);
   g_main_context_pop_thread_default (context);
   return ok;
+}
+
+typedef struct
+{
+  char            *path;
+  QualifyEndpoint *endpoint;
+  char            *secret;
+  char            *request;
+  char            *response;
+} TestTask;
+
+static void
+test_task_free (TestTask *data)
+{
+  g_free (data->path);
+  qualify_endpoint_free (data->endpoint);
+  if (data->secret != NULL)
+    memset (data->secret, 0, strlen (data->secret));
+  g_free (data->secret);
+  g_free (data->request);
+  g_free (data->response);
+  g_free (data);
+}
+
+static void
+test_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TestTask *data = task_data;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (!(store = qualify_store_open (data->path, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  ok = test_on_context (store, data->endpoint, data->secret, cancellable, &data->request, &data->response,
+                        &error);
+  g_main_context_pop_thread_default (context);
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+qualify_delivery_test_endpoint_async (const char            *workspace_path,
+                                      const QualifyEndpoint *endpoint,
+                                      const char            *secret,
+                                      GCancellable          *cancellable,
+                                      GAsyncReadyCallback    callback,
+                                      gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  TestTask *data = g_new0 (TestTask, 1);
+
+  g_return_if_fail (workspace_path != NULL);
+  g_return_if_fail (endpoint != NULL);
+
+  data->path = g_strdup (workspace_path);
+  data->endpoint = qualify_endpoint_copy (endpoint);
+  data->secret = g_strdup (secret);
+  g_task_set_source_tag (task, qualify_delivery_test_endpoint_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) test_task_free);
+  g_task_run_in_thread (task, test_thread);
+}
+
+gboolean
+qualify_delivery_test_endpoint_finish (GAsyncResult  *result,
+                                       char         **request_text,
+                                       char         **response_text,
+                                       GError       **error)
+{
+  TestTask *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  if (request_text != NULL)
+    *request_text = g_steal_pointer (&data->request);
+  if (response_text != NULL)
+    *response_text = g_steal_pointer (&data->response);
+  return TRUE;
 }

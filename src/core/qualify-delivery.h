@@ -65,6 +65,21 @@ void         qualify_delivery_push_async   (const char           *workspace_path
                                             GCancellable         *cancellable,
                                             GAsyncReadyCallback   callback,
                                             gpointer              user_data);
+/* The same with qualify_delivery_push()'s options, and @progress called on the
+ * caller's thread-default main context (at most ten times a second, never
+ * after the callback); @progress_destroy frees @progress_data at the end, on
+ * that context too.
+ * Finish with qualify_delivery_push_finish(). */
+void         qualify_delivery_push_full_async (const char          *workspace_path,
+                                               const char          *endpoint,
+                                               gboolean             until_empty,
+                                               double               timeout_seconds,
+                                               QualifyPushProgress  progress,
+                                               gpointer             progress_data,
+                                               GDestroyNotify       progress_destroy,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
 gboolean     qualify_delivery_push_finish  (GAsyncResult         *result,
                                             QualifyPushSummary   *summary,
                                             GError              **error);
@@ -85,6 +100,22 @@ gboolean     qualify_delivery_test_endpoint_with_secret (QualifyStore    *store,
                                                          char           **request_text,
                                                          char           **response_text,
                                                          GError         **error);
+
+/* qualify_delivery_test_endpoint() in a thread with its own connection to
+ * @workspace_path; @endpoint is copied (it need not be saved); @secret NULL =
+ * the one in the keyring. The texts are returned even when the CRM did not
+ * answer (the response text then says why); an error means no request could
+ * be made (no secret, bad URL, workspace not readable). */
+void         qualify_delivery_test_endpoint_async  (const char            *workspace_path,
+                                                    const QualifyEndpoint *endpoint,
+                                                    const char            *secret,
+                                                    GCancellable          *cancellable,
+                                                    GAsyncReadyCallback    callback,
+                                                    gpointer               user_data);
+gboolean     qualify_delivery_test_endpoint_finish (GAsyncResult          *result,
+                                                    char                 **request_text,
+                                                    char                 **response_text,
+                                                    GError               **error);
 
 /* The wait before retry number @attempt (1-based), without jitter; 0 when the
  * schedule is exhausted. */

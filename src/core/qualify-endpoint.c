@@ -26,11 +26,14 @@ static const char * const format_names[QUALIFY_N_FORMATS] = {
 static const char * const state_names[] = { "active", "paused", "disabled" };
 
 /* Qualify field → CRM property. The webhook sends every field under its own name. */
+/* Qualify's own results go to custom properties the user creates in the CRM
+ * (HubSpot: qualify_status/score/grade; Salesforce: Qualify_*__c): HubSpot's
+ * hs_lead_status is an enumeration (NEW, OPEN, …) that would refuse "mql". */
 static const char * const default_mappings[QUALIFY_N_FORMATS] = {
   NULL,
   "{\"email\":\"email\",\"first_name\":\"firstname\",\"last_name\":\"lastname\",\"title\":\"jobtitle\","
   "\"company\":\"company\",\"domain\":\"website\",\"industry\":\"industry\",\"phone\":\"phone\","
-  "\"country\":\"country\",\"city\":\"city\",\"status\":\"hs_lead_status\","
+  "\"country\":\"country\",\"city\":\"city\",\"status\":\"qualify_status\","
   "\"score\":\"qualify_score\",\"grade\":\"qualify_grade\"}",
   "{\"email\":\"Email\",\"first_name\":\"FirstName\",\"last_name\":\"LastName\",\"title\":\"Title\","
   "\"company\":\"Company\",\"domain\":\"Website\",\"industry\":\"Industry\",\"phone\":\"Phone\","
@@ -67,6 +70,22 @@ qualify_endpoint_free (QualifyEndpoint *endpoint)
   g_free (endpoint->external_id);
   g_free (endpoint->state_reason);
   g_free (endpoint);
+}
+
+QualifyEndpoint *
+qualify_endpoint_copy (const QualifyEndpoint *endpoint)
+{
+  QualifyEndpoint *copy;
+
+  g_return_val_if_fail (endpoint != NULL, NULL);
+
+  copy = g_memdup2 (endpoint, sizeof *endpoint);
+  copy->name = g_strdup (endpoint->name);
+  copy->url = g_strdup (endpoint->url);
+  copy->mapping = g_strdup (endpoint->mapping);
+  copy->external_id = g_strdup (endpoint->external_id);
+  copy->state_reason = g_strdup (endpoint->state_reason);
+  return copy;
 }
 
 const char *

@@ -60,6 +60,8 @@ QualifyEndpoint      *qualify_endpoint_new           (const char             *na
                                                       const char             *url,
                                                       QualifyEndpointFormat   format);
 void                  qualify_endpoint_free          (QualifyEndpoint        *endpoint);
+/* A deep copy (e.g. to hand an endpoint being edited to a worker thread). */
+QualifyEndpoint      *qualify_endpoint_copy          (const QualifyEndpoint  *endpoint);
 const char           *qualify_endpoint_format_to_string (QualifyEndpointFormat format);
 gboolean              qualify_endpoint_format_from_string (const char        *str,
                                                       QualifyEndpointFormat  *format);

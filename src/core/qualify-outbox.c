@@ -61,7 +61,10 @@ qualify_delivery_dup_message_id (const char *workspace_id,
 }
 
 /* One statement for the whole rescore: an endpoint receives a transition when
- * the new status is in its list ("mql,sql" as text, matched on commas). */
+ * the new status is in its list ("mql,sql" as text, matched on commas).
+ * CROSS JOIN keeps the endpoints as the outer loop, so with no enabled
+ * endpoint the new history rows are never read (1M transitions cost ~µs),
+ * and with one they are read once, by rowid range. */
 gboolean
 _qualify_outbox_enqueue_transitions (QualifyStore  *store,
                                      gint64         after_history_id,
@@ -77,9 +80,9 @@ _qualify_outbox_enqueue_transitions (QualifyStore  *store,
                                        " to_status, occurred_at, model_version, next_at)"
                                        " SELECT e.id, h.lead_id, h.id, h.from_status, h.to_status, h.at,"
                                        "        h.model_version, 0"
-                                       " FROM endpoints e JOIN status_history h"
-                                       "   ON h.id > ?1 AND instr(',' || e.transitions || ',', ',' || h.to_status || ',') > 0"
-                                       " WHERE e.enabled = 1"
+                                       " FROM endpoints e CROSS JOIN status_history h"
+                                       " WHERE e.enabled = 1 AND h.id > ?1"
+                                       "   AND instr(',' || e.transitions || ',', ',' || h.to_status || ',') > 0"
                                        " ORDER BY e.id, h.id",
                                        error)))
     return FALSE;

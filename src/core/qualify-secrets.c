@@ -23,7 +23,7 @@ get_schema (void)
     {
       { "workspace", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "NULL", 0 },
+      { NULL, 0 },
     },
     0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   };
@@ -115,4 +115,135 @@ qualify_secrets_clear (const char    *workspace_id,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Async variants, for the UI: libsecret's own async calls, with the same
+ * error wording as the sync ones. */
+
+static void
+store_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    {
+      prefix_keyring_error (&error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+qualify_secrets_store_async (const char          *workspace_id,
+                             const char          *endpoint,
+                             const char          *secret,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *label = g_strdup_printf (_("Qualify hand-off secret for “%s”"), endpoint);
+
+  g_task_set_source_tag (task, qualify_secrets_store_async);
+  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
+                         store_done_cb, task,
+                         "workspace", workspace_id, "endpoint", endpoint, NULL);
+}
+
+gboolean
+qualify_secrets_store_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lookup_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *secret = secret_password_lookup_finish (result, &error);
+
+  if (error != NULL)
+    {
+      prefix_keyring_error (&error);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (secret == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (secret), g_free);
+  secret_password_free (secret);
+}
+
+void
+qualify_secrets_lookup_async (const char          *workspace_id,
+                              const char          *endpoint,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, qualify_secrets_lookup_async);
+  secret_password_lookup (get_schema (), cancellable, lookup_done_cb, task,
+                          "workspace", workspace_id, "endpoint", endpoint, NULL);
+}
+
+char *
+qualify_secrets_lookup_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+clear_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    {
+      prefix_keyring_error (&error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+qualify_secrets_clear_async (const char          *workspace_id,
+                             const char          *endpoint,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, qualify_secrets_clear_async);
+  secret_password_clear (get_schema (), cancellable, clear_done_cb, task,
+                         "workspace", workspace_id, "endpoint", endpoint, NULL);
+}
+
+gboolean
+qualify_secrets_clear_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

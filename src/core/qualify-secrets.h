@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 #include "qualify-store.h"
 
 G_BEGIN_DECLS
@@ -33,5 +35,30 @@ gboolean  qualify_secrets_clear          (const char    *workspace_id,
                                           const char    *endpoint,
                                           GCancellable  *cancellable,
                                           GError       **error);
+
+/* The same without blocking, for the UI (results on the caller's thread-default
+ * main context). lookup_finish returns NULL with no error when there is none. */
+void      qualify_secrets_store_async    (const char          *workspace_id,
+                                          const char          *endpoint,
+                                          const char          *secret,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean  qualify_secrets_store_finish   (GAsyncResult        *result,
+                                          GError             **error);
+void      qualify_secrets_lookup_async   (const char          *workspace_id,
+                                          const char          *endpoint,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+char     *qualify_secrets_lookup_finish  (GAsyncResult        *result,
+                                          GError             **error);
+void      qualify_secrets_clear_async    (const char          *workspace_id,
+                                          const char          *endpoint,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean  qualify_secrets_clear_finish   (GAsyncResult        *result,
+                                          GError             **error);
 
 G_END_DECLS

@@ -59,6 +59,7 @@ struct _QualifyHandoffPage
   guint64               push_total;
   guint                 retry_source;
   guint                 reload_source;
+  guint                 keyring_calls;  /* in flight */
   gboolean              disposed;       /* callbacks of running tasks do nothing then */
 };
 
@@ -241,6 +242,19 @@ resume_clicked_cb (GtkButton          *button,
 }
 
 static void
+secret_cleared_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(QualifyHandoffPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->keyring_calls--;
+  if (!qualify_secrets_clear_finish (result, &error) && !self->disposed)
+    toast (self, error->message);
+}
+
+static void
 remove_response_cb (AdwMessageDialog   *dialog,
                     const char         *response,
                     QualifyHandoffPage *self)
@@ -255,7 +269,10 @@ remove_response_cb (AdwMessageDialog   *dialog,
   if (!qualify_endpoint_remove (self->store, name, &error))
     toast (self, error->message);
   else if (workspace_id != NULL)
-    qualify_secrets_clear (workspace_id, name, NULL, NULL);
+    {
+      self->keyring_calls++;
+      qualify_secrets_clear_async (workspace_id, name, NULL, secret_cleared_cb, g_object_ref (self));
+    }
   g_hash_table_remove (self->expanded, name);
   reload (self);
 }
@@ -278,43 +295,6 @@ remove_clicked_cb (GtkButton          *button,
   set_endpoint (dialog, name);
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-typedef struct
-{
-  char *path;
-  char *endpoint;
-  char *request;
-  char *response;
-} TestJob;
-
-static void
-test_job_free (TestJob *job)
-{
-  g_free (job->path);
-  g_free (job->endpoint);
-  g_free (job->request);
-  g_free (job->response);
-  g_free (job);
-}
-
-static void
-test_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  TestJob *job = task_data;
-  g_autoptr(QualifyStore) store = NULL;
-  g_autoptr(QualifyEndpoint) endpoint = NULL;
-  GError *error = NULL;
-
-  if (!(store = qualify_store_open (job->path, &error)) ||
-      !(endpoint = qualify_endpoint_get (store, job->endpoint, &error)) ||
-      !qualify_delivery_test_endpoint (store, endpoint, &job->request, &job->response, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
 }
 
 /* A titled, monospace, read-only text box, as the test-event dialogs show them. */
@@ -345,31 +325,50 @@ _qualify_handoff_code_view (const char *title,
   return box;
 }
 
+typedef struct
+{
+  QualifyHandoffPage *self;
+  char               *endpoint;
+} TestCall;
+
+static void
+test_call_free (TestCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->endpoint);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestCall, test_call_free)
+
 static void
 tested_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(QualifyHandoffPage) self = user_data;
-  TestJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(TestCall) call = user_data;
+  QualifyHandoffPage *self = call->self;
+  g_autofree char *request = NULL;
+  g_autofree char *response = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
+  gboolean ok = qualify_delivery_test_endpoint_finish (result, &request, &response, &error);
+  const char *name = call->endpoint;
   GtkWidget *dialog;
   GtkWidget *box;
 
   if (self->disposed)
     return;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!ok)
     {
       toast (self, error->message);
       return;
     }
-  body = g_strdup_printf (_("A made-up MQL was sent to “%s”; nothing was queued. Secrets are masked."),
-                          job->endpoint);
+  body = g_strdup_printf (_("A made-up MQL was sent to “%s”; nothing was queued. Secrets are masked."), name);
   dialog = adw_message_dialog_new (parent_window (self), _("Test Event Sent"), body);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_box_append (GTK_BOX (box), _qualify_handoff_code_view (_("Request"), job->request, 220));
-  gtk_box_append (GTK_BOX (box), _qualify_handoff_code_view (_("Response"), job->response, 120));
+  gtk_box_append (GTK_BOX (box), _qualify_handoff_code_view (_("Request"), request, 220));
+  gtk_box_append (GTK_BOX (box), _qualify_handoff_code_view (_("Response"), response, 120));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
@@ -379,17 +378,22 @@ static void
 test_clicked_cb (GtkButton          *button,
                  QualifyHandoffPage *self)
 {
-  g_autoptr(GTask) task = NULL;
-  TestJob *job;
+  g_autoptr(QualifyEndpoint) endpoint = NULL;
+  g_autoptr(GError) error = NULL;
+  TestCall *call;
 
-  if (self->path == NULL)
+  if (self->path == NULL || self->store == NULL)
     return;
-  job = g_new0 (TestJob, 1);
-  job->path = g_strdup (self->path);
-  job->endpoint = g_strdup (endpoint_of (button));
-  task = g_task_new (NULL, NULL, tested_cb, g_object_ref (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) test_job_free);
-  g_task_run_in_thread (task, test_thread);
+  if (!(endpoint = qualify_endpoint_get (self->store, endpoint_of (button), &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  call = g_new0 (TestCall, 1);
+  call->self = g_object_ref (self);
+  call->endpoint = g_strdup (endpoint->name);
+  /* the secret from the keyring, in the worker thread */
+  qualify_delivery_test_endpoint_async (self->path, endpoint, NULL, NULL, tested_cb, call);
 }
 
 static void
@@ -433,6 +437,29 @@ wipe_secret (gpointer secret)
 }
 
 static void
+rotated_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AdwMessageDialog *shown = user_data;   /* a reference, presented once the secret is saved */
+  QualifyHandoffPage *self = g_object_get_data (G_OBJECT (shown), "page");
+  g_autoptr(GError) error = NULL;
+
+  if (self != NULL)
+    self->keyring_calls--;
+
+  if (!qualify_secrets_store_finish (result, &error))
+    {
+      if (self != NULL && !self->disposed)
+        toast (self, error->message);
+      gtk_window_destroy (GTK_WINDOW (shown));
+    }
+  else
+    gtk_window_present (GTK_WINDOW (shown));
+  g_object_unref (shown);
+}
+
+static void
 rotate_response_cb (AdwMessageDialog   *dialog,
                     const char         *response,
                     QualifyHandoffPage *self)
@@ -446,13 +473,12 @@ rotate_response_cb (AdwMessageDialog   *dialog,
 
   if (!g_str_equal (response, "rotate") || self->store == NULL)
     return;
-  secret = qualify_webhook_generate_secret ();
-  if (!(workspace_id = qualify_store_dup_workspace_id (self->store, &error)) ||
-      !qualify_secrets_store (workspace_id, name, secret, NULL, &error))
+  if (!(workspace_id = qualify_store_dup_workspace_id (self->store, &error)))
     {
       toast (self, error->message);
       return;
     }
+  secret = qualify_webhook_generate_secret ();
   shown = adw_message_dialog_new (parent_window (self), _("New Signing Secret"),
                                   _("Give it to the receiving side now: it is shown only this once. "
                                     "Requests are signed with it from now on, retries included."));
@@ -466,9 +492,12 @@ rotate_response_cb (AdwMessageDialog   *dialog,
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (shown), label);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (shown), "close", _("_Close"), "copy", _("_Copy"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (shown), "copy", ADW_RESPONSE_SUGGESTED);
-  g_object_set_data_full (G_OBJECT (shown), "secret", g_steal_pointer (&secret), wipe_secret);
   g_signal_connect (shown, "response", G_CALLBACK (copy_secret_response_cb), NULL);
-  gtk_window_present (GTK_WINDOW (shown));
+  g_object_set_data_full (G_OBJECT (shown), "page", g_object_ref (self), g_object_unref);
+  /* shown once it is in the keyring (which may ask for its password first) */
+  self->keyring_calls++;
+  qualify_secrets_store_async (workspace_id, name, secret, NULL, rotated_cb, g_object_ref (shown));
+  g_object_set_data_full (G_OBJECT (shown), "secret", g_steal_pointer (&secret), wipe_secret);
 }
 
 static void
@@ -1542,7 +1571,7 @@ _qualify_handoff_page_get_n_log_rows (QualifyHandoffPage *self)
 gboolean
 _qualify_handoff_page_is_busy (QualifyHandoffPage *self)
 {
-  return self->busy;
+  return self->busy || self->keyring_calls > 0;
 }
 
 const char *

@@ -39,6 +39,7 @@ void        _qualify_handoff_page_get_counts    (QualifyHandoffPage *self,
                                                  guint64            *failed);
 guint       _qualify_handoff_page_get_n_endpoints (QualifyHandoffPage *self);
 guint       _qualify_handoff_page_get_n_log_rows (QualifyHandoffPage *self);
+/* A push, or a keyring call, is running. */
 gboolean    _qualify_handoff_page_is_busy       (QualifyHandoffPage *self);
 /* The subtitle of log row @index (newest first). */
 const char *_qualify_handoff_page_get_log_subtitle (QualifyHandoffPage *self,

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "qualify-fields.h"
 #include "qualify-histogram.h"
 #include "qualify-lead-row.h"
 #include "qualify-matrix.h"
@@ -113,6 +114,7 @@ struct _QualifyModelPage
   guint                running;
   guint                building;
   gboolean             applying;
+  gboolean             kinds_requested; /* custom fields' kinds, after the first preview */
   gboolean             emitting_applied;
   gboolean             dirty;
   gboolean             valid;
@@ -124,6 +126,7 @@ enum { OPEN_LEAD, APPLIED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void schedule_evaluation (QualifyModelPage *self);
+static void find_custom_kinds   (QualifyModelPage *self);
 static void load_workspace      (QualifyModelPage *self);
 static void set_draft           (QualifyModelPage *self,
                                  QualifyModel     *model,
@@ -629,8 +632,18 @@ evaluated_cb (GObject      *source,
   gtk_widget_set_opacity (self->whatif_box, 1.0);
   g_clear_pointer (&self->result, qualify_whatif_result_free);
   self->result = r;
-  show_result (self, e->maps);
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    show_result (self, e->maps);
+    g_debug ("Preview shown in %.1f ms (engine %.1f ms)", (g_get_monotonic_time () - start) / 1000.0, r->elapsed_ms);
+  }
   evaluation_free (e);
+  if (!self->kinds_requested)
+    {
+      self->kinds_requested = TRUE;
+      find_custom_kinds (self);
+    }
 }
 
 static gboolean
@@ -641,11 +654,13 @@ evaluate_now (gpointer data)
   g_autoptr(QualifyModel) draft = NULL;
   g_autoptr(JsonNode) node = NULL;
   Evaluation *e;
+  gint64 start;
 
   self->debounce_id = 0;
   if (self->whatif == NULL || self->name_row == NULL)
     return G_SOURCE_REMOVE;
 
+  start = g_get_monotonic_time ();
   e = g_new0 (Evaluation, 1);
   node = build_draft_node (self, e->maps);
   if (!(draft = qualify_model_new_from_node (node, &error)))
@@ -669,6 +684,7 @@ evaluate_now (gpointer data)
   else
     set_busy (self, TRUE, NULL);
   qualify_whatif_evaluate_async (self->whatif, draft, NULL, evaluated_cb, e);
+  g_debug ("Draft built and validated in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
   return G_SOURCE_REMOVE;
 }
 
@@ -1169,8 +1185,11 @@ set_draft_node (QualifyModelPage *self,
                 JsonNode         *node,
                 gboolean          dirty)
 {
+  gint64 start = g_get_monotonic_time ();
+
   self->dirty = dirty;
   build_editor (self, json_node_get_object (node));
+  g_debug ("Editor built in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
   update_state (self, NULL);
   schedule_evaluation (self);
 }
@@ -1213,6 +1232,7 @@ whatif_thread (GTask        *task,
   Loaded *l;
   GError *error = NULL;
   QualifyWhatIf *whatif;
+  gint64 start;
 
   if (!(store = qualify_store_open (task_data, &error)) ||
       !(whatif = qualify_whatif_new (store, 0, cancellable, &error)))
@@ -1222,13 +1242,73 @@ whatif_thread (GTask        *task,
     }
   l = g_new0 (Loaded, 1);
   l->whatif = whatif;
+  start = g_get_monotonic_time ();
   l->fields = qualify_whatif_list_fields (whatif);
+  /* canonical fields have a fixed kind; custom ones are looked at after the
+   * first preview (it loads their columns: seconds at 1M leads) */
   l->kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; l->fields[i] != NULL; i++)
-    g_hash_table_insert (l->kinds, g_strdup (l->fields[i]),
-                         GINT_TO_POINTER (qualify_whatif_get_field_kind (whatif, l->fields[i]) + 1));
+    {
+      QualifyField field;
+
+      if (qualify_field_from_name (l->fields[i], &field))
+        g_hash_table_insert (l->kinds, g_strdup (l->fields[i]),
+                             GINT_TO_POINTER (qualify_field_kind_for (l->fields[i]) + 1));
+    }
   l->event_types = qualify_whatif_list_event_types (whatif);
+  g_debug ("Fields and event types listed in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
   g_task_return_pointer (task, l, (GDestroyNotify) loaded_free);
+}
+
+static void
+kinds_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  QualifyWhatIf *whatif = source;
+  GStrv fields = task_data;
+  GHashTable *kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      QualifyField field;
+
+      if (!qualify_field_from_name (fields[i], &field))
+        g_hash_table_insert (kinds, g_strdup (fields[i]),
+                             GINT_TO_POINTER (qualify_whatif_get_field_kind (whatif, fields[i]) + 1));
+    }
+  g_debug ("Kinds of %u custom fields found in %.1f ms", g_hash_table_size (kinds),
+           (g_get_monotonic_time () - start) / 1000.0);
+  g_task_return_pointer (task, kinds, (GDestroyNotify) g_hash_table_unref);
+}
+
+static void
+kinds_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(QualifyModelPage) self = user_data;
+  g_autoptr(GHashTable) kinds = g_task_propagate_pointer (G_TASK (result), NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (kinds == NULL || QUALIFY_WHATIF (source) != self->whatif || self->kinds == NULL)
+    return;
+  /* rows look kinds up when their field changes */
+  g_hash_table_iter_init (&iter, kinds);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (self->kinds, g_strdup (key), value);
+}
+
+static void
+find_custom_kinds (QualifyModelPage *self)
+{
+  g_autoptr(GTask) task = g_task_new (self->whatif, NULL, kinds_cb, g_object_ref (self));
+
+  g_task_set_task_data (task, g_strdupv (self->fields), (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, kinds_thread);
 }
 
 static void
@@ -1256,6 +1336,7 @@ whatif_loaded_cb (GObject      *source,
     g_object_set_data (G_OBJECT (self->whatif), "qualify-model-page", NULL);
   g_clear_object (&self->whatif);
   self->whatif = g_steal_pointer (&l->whatif);
+  self->kinds_requested = FALSE;
   g_object_set_data (G_OBJECT (self->whatif), "qualify-model-page", self);
   g_strfreev (self->fields);
   self->fields = g_steal_pointer (&l->fields);
