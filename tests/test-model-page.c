@@ -502,6 +502,86 @@ timed_edit (QualifyModelPage *page,
                   what, ms, ms - 150, _qualify_model_page_get_result (page)->elapsed_ms, longest_stall / 1000.0);
 }
 
+/* Templates, and a model's JSON out and back in; a broken file changes nothing. */
+static void
+test_model_page_files (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyModel) ecommerce = qualify_model_new_from_template ("ecommerce", &error);
+  g_autoptr(QualifyModel) draft = NULL;
+  g_autoptr(QualifyModel) reread = NULL;
+  g_autofree char *exported = g_build_filename (f->dir, "draft.json", NULL);
+  g_autofree char *broken = g_build_filename (f->dir, "broken.json", NULL);
+  g_autofree char *before = NULL;
+  g_autoptr(GFile) exported_file = g_file_new_for_path (exported);
+  g_autoptr(GFile) broken_file = g_file_new_for_path (broken);
+
+  g_assert_no_error (error);
+
+  /* a template replaces the draft, previewed like any edit */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.template", "s", "ecommerce"));
+  wait_for (page_settled, f->page, "the what-if of the template");
+  draft = _qualify_model_page_dup_draft (f->page);
+  g_assert_nonnull (draft);
+  g_assert_cmpstr (qualify_model_get_name (draft), ==, qualify_model_get_name (ecommerce));
+  g_assert_cmpuint (qualify_model_get_n_fit_rules (draft), ==, qualify_model_get_n_fit_rules (ecommerce));
+  g_assert_cmpuint (qualify_model_get_n_engagement_rules (draft), ==, qualify_model_get_n_engagement_rules (ecommerce));
+  g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, qualify_model_get_n_fit_rules (ecommerce));
+  g_assert_true (_qualify_model_page_can_apply (f->page));
+  assert_preview_matches (f->page, f->store);
+
+  /* edit it, export it: the file is the draft */
+  gtk_spin_button_set_value (_qualify_model_page_get_threshold_spin (f->page), 33);
+  wait_for (page_settled, f->page, "the what-if of the threshold");
+  g_clear_object (&draft);
+  draft = _qualify_model_page_dup_draft (f->page);
+  g_assert_true (_qualify_model_page_export_file (f->page, exported_file, &error));
+  g_assert_no_error (error);
+  reread = qualify_model_new_from_file (exported, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *a = qualify_model_to_data (draft, FALSE);
+    g_autofree char *b = qualify_model_to_data (reread, FALSE);
+
+    g_assert_cmpstr (a, ==, b);
+    g_assert_nonnull (strstr (b, "\"mql\":33"));
+  }
+
+  /* Discard, then import the exported file: the draft comes back */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.discard", NULL));
+  g_assert_false (_qualify_model_page_can_apply (f->page));
+  g_assert_true (_qualify_model_page_import_file (f->page, exported_file, &error));
+  g_assert_no_error (error);
+  wait_for (page_settled, f->page, "the what-if of the imported model");
+  g_assert_cmpfloat (_qualify_model_page_get_result (f->page)->mql_threshold, ==, 33);
+  g_assert_true (_qualify_model_page_can_apply (f->page));
+  assert_preview_matches (f->page, f->store);
+
+  /* a broken model is refused with where and why; the draft stays as it was */
+  g_clear_object (&draft);
+  draft = _qualify_model_page_dup_draft (f->page);
+  before = qualify_model_to_data (draft, FALSE);
+  g_assert_true (g_file_set_contents (broken,
+                                      "{\"format\":1,\"name\":\"x\",\"fit\":[{\"id\":\"a\",\"field\":\"employees\","
+                                      "\"op\":\"between\",\"value\":[1],\"points\":5}]}", -1, NULL));
+  g_assert_false (_qualify_model_page_import_file (f->page, broken_file, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "$.fit[0]"));
+  g_clear_error (&error);
+  {
+    g_autoptr(QualifyModel) now = _qualify_model_page_dup_draft (f->page);
+    g_autofree char *after = qualify_model_to_data (now, FALSE);
+
+    g_assert_cmpstr (after, ==, before);
+  }
+  g_assert_true (g_file_set_contents (broken, "{\"format\":1, \"fit\": [", -1, NULL));
+  g_assert_false (_qualify_model_page_import_file (f->page, broken_file, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (_qualify_model_page_can_apply (f->page));
+}
+
 static void
 test_model_page_benchmark (void)
 {
@@ -554,6 +634,7 @@ main (int   argc,
   g_test_add ("/model-page/rules", Fixture, NULL, fixture_set_up, test_model_page_rules, fixture_tear_down);
   g_test_add ("/model-page/validation", Fixture, NULL, fixture_set_up, test_model_page_validation, fixture_tear_down);
   g_test_add ("/model-page/versions", Fixture, NULL, fixture_set_up, test_model_page_versions, fixture_tear_down);
+  g_test_add ("/model-page/files", Fixture, NULL, fixture_set_up, test_model_page_files, fixture_tear_down);
   g_test_add_func ("/model-page/benchmark", test_model_page_benchmark);
 
   return g_test_run ();

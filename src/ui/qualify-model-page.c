@@ -1583,29 +1583,64 @@ history_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Shows why a model file was refused: the core's message names the JSON path
+ * and what is allowed, too long for a toast. */
+static void
+show_import_error (QualifyModelPage *self,
+                   GFile            *file,
+                   const GError     *error)
+{
+  g_autofree char *base = g_file_get_basename (file);
+  g_autofree char *heading = g_strdup_printf (_("“%s” Was Not Imported"), base);
+  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), heading, NULL);
+
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("%s\n\nThe draft and the active model are unchanged."), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+_qualify_model_page_import_file (QualifyModelPage  *self,
+                                 GFile             *file,
+                                 GError           **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(QualifyModel) model = NULL;
+
+  g_return_val_if_fail (QUALIFY_IS_MODEL_PAGE (self), FALSE);
+
+  if (self->whatif == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("The workspace is still loading"));
+      return FALSE;
+    }
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Only local files can be imported"));
+      return FALSE;
+    }
+  if (!(model = qualify_model_new_from_file (path, error)))
+    return FALSE;
+  set_draft (self, model, TRUE);
+  return TRUE;
+}
+
 static void
 import_response_cb (GtkNativeDialog  *chooser,
                     int               response,
                     QualifyModelPage *self)
 {
   g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser)) : NULL;
-  g_autofree char *path = file ? g_file_get_path (file) : NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(QualifyModel) model = NULL;
 
   g_object_unref (chooser);
-  if (path == NULL || self->whatif == NULL)
+  if (file == NULL)
     return;
-  if (!(model = qualify_model_new_from_file (path, &error)))
-    {
-      g_autofree char *base = g_path_get_basename (path);
-      g_autofree char *text = g_strdup_printf (_("%s was not imported: %s"), base, error->message);
-
-      toast (self, text);
-      return;
-    }
-  set_draft (self, model, TRUE);
-  toast (self, _("Model imported as a draft: preview it, then apply"));
+  if (!_qualify_model_page_import_file (self, file, &error))
+    show_import_error (self, file, error);
+  else
+    toast (self, _("Model imported as a draft: preview it, then apply"));
 }
 
 static void
@@ -1626,6 +1661,23 @@ import_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+gboolean
+_qualify_model_page_export_file (QualifyModelPage  *self,
+                                 GFile             *file,
+                                 GError           **error)
+{
+  g_autoptr(QualifyModel) model = NULL;
+  g_autofree char *data = NULL;
+
+  g_return_val_if_fail (QUALIFY_IS_MODEL_PAGE (self), FALSE);
+
+  if (!(model = dup_valid_draft (self, error)))
+    return FALSE;
+  data = qualify_model_to_data (model, TRUE);
+  /* written to a temporary file and renamed over the target: never half a model */
+  return g_file_replace_contents (file, data, strlen (data), NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, error);
+}
+
 static void
 export_response_cb (GtkNativeDialog  *chooser,
                     int               response,
@@ -1633,22 +1685,16 @@ export_response_cb (GtkNativeDialog  *chooser,
 {
   g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser)) : NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(QualifyModel) model = NULL;
-  g_autofree char *data = NULL;
 
   g_object_unref (chooser);
   if (file == NULL)
     return;
-  if (!(model = dup_valid_draft (self, &error)))
+  if (!_qualify_model_page_export_file (self, file, &error))
     {
       g_autofree char *text = g_strdup_printf (_("Not exported: %s"), error->message);
 
       toast (self, text);
-      return;
     }
-  data = qualify_model_to_data (model, TRUE);
-  if (!g_file_replace_contents (file, data, strlen (data), NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
-    toast (self, error->message);
   else
     toast (self, _("Model exported"));
 }

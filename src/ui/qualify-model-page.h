@@ -54,5 +54,12 @@ const char                *_qualify_model_page_get_state_text (QualifyModelPage 
 /* Apply…'s "Apply" response, without the dialog. */
 void                       _qualify_model_page_apply         (QualifyModelPage *self,
                                                               const char       *note);
+/* Import Model…'s and Export Draft…'s work once a file is chosen. */
+gboolean                   _qualify_model_page_import_file   (QualifyModelPage *self,
+                                                              GFile            *file,
+                                                              GError          **error);
+gboolean                   _qualify_model_page_export_file   (QualifyModelPage *self,
+                                                              GFile            *file,
+                                                              GError          **error);
 
 G_END_DECLS
