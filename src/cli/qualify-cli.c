@@ -171,23 +171,6 @@ exit_code_for_error (const GError *error)
   return EXIT_INTERNAL;
 }
 
-/* "12403" → "12,403" */
-static char *
-format_count (guint64 n)
-{
-  char digits[32];
-  GString *out = g_string_new (NULL);
-  int len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
-
-  for (int i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static char *
 format_time (gint64 t)
 {
@@ -328,8 +311,8 @@ cmd_init (Cli     *cli,
       !qualify_store_get_stats (store, &stats, error))
     return -1;
 
-  leads = format_count (stats.leads);
-  events = format_count (stats.events);
+  leads = qualify_format_count (stats.leads);
+  events = qualify_format_count (stats.events);
   g_print (existed ? _("Workspace %s is ready (format %d): %s leads, %s events.\n")
                    : _("Created workspace %s (format %d).\n"),
            cli_db (cli), QUALIFY_STORE_SCHEMA_VERSION, leads, events);
@@ -356,7 +339,7 @@ import_progress_cb (double   fraction,
   if (!p->tty)
     return;
 
-  count = format_count (rows);
+  count = qualify_format_count (rows);
   g_printerr ("\r%s: %3.0f%% · %s rows", p->name, fraction * 100, count);
   p->shown = TRUE;
 }
@@ -489,10 +472,10 @@ cmd_import (Cli     *cli,
   if (progress.shown)
     g_printerr ("\r\033[K");
 
-  rows = format_count (stats.rows);
-  created = format_count (stats.created);
-  updated = format_count (stats.updated);
-  skipped = format_count (stats.skipped);
+  rows = qualify_format_count (stats.rows);
+  created = qualify_format_count (stats.created);
+  updated = qualify_format_count (stats.updated);
+  skipped = qualify_format_count (stats.skipped);
   if (kind == QUALIFY_IMPORT_LEADS)
     g_print (_("Imported %s: %s rows · %s created · %s updated · %s skipped\n"),
              name, rows, created, updated, skipped);
@@ -765,7 +748,7 @@ model_history (Cli     *cli,
     {
       QualifyModelVersion *v = g_ptr_array_index (versions, i);
       g_autofree char *saved = format_time (v->created_at);
-      g_autofree char *mqls = v->mql_count >= 0 ? format_count (v->mql_count) : g_strdup ("—");
+      g_autofree char *mqls = v->mql_count >= 0 ? qualify_format_count (v->mql_count) : g_strdup ("—");
 
       g_print ("%-8" G_GINT64_FORMAT " %-6s %-20s %8s  %s%s%s\n", v->version, v->active ? "*" : "",
                saved, mqls, v->name, v->note && *v->note ? " — " : "", v->note ? v->note : "");
@@ -843,8 +826,8 @@ model_whatif (Cli     *cli,
   g_print (_("What “%s” would do (as of the latest scoring):\n"), argv[1]);
   for (QualifyStatus s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
     {
-      g_autofree char *a = format_count (r->active[s]);
-      g_autofree char *d = format_count (r->draft[s]);
+      g_autofree char *a = qualify_format_count (r->active[s]);
+      g_autofree char *d = qualify_format_count (r->draft[s]);
       gint64 delta = (gint64) r->draft[s] - (gint64) r->active[s];
 
       g_print ("  %-14s %10s → %-10s %+" G_GINT64_FORMAT "\n", qualify_status_to_string (s), a, d, delta);
@@ -1067,17 +1050,17 @@ cmd_score (Cli     *cli,
     return -1;
 
   when = qualify_format_timestamp (as_of);
-  leads = format_count (summary.leads);
+  leads = qualify_format_count (summary.leads);
   g_print (_("Scored %s leads as of %s with model version %" G_GINT64_FORMAT "\n"),
            leads, when, summary.model_version);
   for (guint s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
     {
-      g_autofree char *n = format_count (summary.by_status[s]);
+      g_autofree char *n = qualify_format_count (summary.by_status[s]);
       g_print ("  %-14s %12s\n", qualify_status_to_string (s), n);
     }
   {
-    g_autofree char *changed = format_count (summary.changed);
-    g_autofree char *transitions = format_count (summary.transitions);
+    g_autofree char *changed = qualify_format_count (summary.changed);
+    g_autofree char *transitions = qualify_format_count (summary.transitions);
 
     g_print (_("  changed results %s · status changes %s\n"), changed, transitions);
   }
@@ -1588,7 +1571,7 @@ cmd_export (Cli     *cli,
 
       if (!qualify_export_to_file (store, &options, output, &n, NULL, error))
         return -1;
-      count = format_count (n);
+      count = qualify_format_count (n);
       g_printerr (_("Exported %s leads to %s\n"), count, output);
     }
   else
@@ -1679,7 +1662,7 @@ cmd_demo (Cli     *cli,
 
   if (stats.leads > 0)
     {
-      g_autofree char *n = format_count (stats.leads);
+      g_autofree char *n = qualify_format_count (stats.leads);
       g_set_error (error, CLI_ERROR, CLI_ERROR_USER,
                    _("%s already holds %s leads; demo data goes into a new workspace. "
                      "Use another --db file."),
@@ -1695,12 +1678,12 @@ cmd_demo (Cli     *cli,
     return -1;
 
   {
-    g_autofree char *n_leads = format_count (stats.leads);
-    g_autofree char *n_events = format_count (stats.events);
+    g_autofree char *n_leads = qualify_format_count (stats.leads);
+    g_autofree char *n_events = qualify_format_count (stats.events);
     g_autofree char *when = qualify_format_timestamp (stats.last_as_of);
-    g_autofree char *mql = format_count (stats.by_status[QUALIFY_STATUS_MQL]);
-    g_autofree char *sql = format_count (stats.by_status[QUALIFY_STATUS_SQL]);
-    g_autofree char *dq = format_count (stats.by_status[QUALIFY_STATUS_DISQUALIFIED]);
+    g_autofree char *mql = qualify_format_count (stats.by_status[QUALIFY_STATUS_MQL]);
+    g_autofree char *sql = qualify_format_count (stats.by_status[QUALIFY_STATUS_SQL]);
+    g_autofree char *dq = qualify_format_count (stats.by_status[QUALIFY_STATUS_DISQUALIFIED]);
 
     g_print (_("Demo workspace %s: %s leads, %s events, scored as of %s (%.1f s)\n"),
              cli_db (cli), n_leads, n_events, when,
@@ -1822,7 +1805,7 @@ endpoint_add (Cli     *cli,
     g_print (_("Signing secret (shown once; it is in your keyring): %s\n"), secret);
   if (qualify_outbox_count_backlog (store, endpoint->id, &backlog, NULL) && backlog > 0)
     {
-      g_autofree char *n = format_count (backlog);
+      g_autofree char *n = qualify_format_count (backlog);
       g_print (_("%s leads already have a status it receives; send them with "
                  "“qualify-cli push --endpoint '%s' --backlog”.\n"), n, endpoint->name);
     }
@@ -2013,7 +1996,7 @@ report_stopped_endpoints (QualifyStore *store,
         continue;
       if (!qualify_outbox_count (store, e->id, counts, NULL))
         memset (counts, 0, sizeof counts);
-      waiting = format_count (counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_SENDING]);
+      waiting = qualify_format_count (counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_SENDING]);
       g_printerr (_("Endpoint “%s” is %s (%s); %s deliveries wait for it. "
                     "Fix it, then run “qualify-cli endpoint resume '%s'”.\n"),
                   e->name, qualify_endpoint_state_to_string (e->state),
@@ -2068,7 +2051,7 @@ cmd_push (Cli     *cli,
 
       if (endpoint == NULL || !qualify_outbox_enqueue_backlog (store, endpoint->id, &queued, error))
         return -1;
-      n = format_count (queued);
+      n = qualify_format_count (queued);
       g_print (_("Queued %s leads from the backlog\n"), n);
     }
 

@@ -301,6 +301,25 @@ qualify_application_get_settings (QualifyApplication *self)
   return self->settings;
 }
 
+GSettings *
+qualify_application_dup_default_settings (void)
+{
+  GApplication *app = g_application_get_default ();
+  GSettingsSchemaSource *source;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (app != NULL && QUALIFY_IS_APPLICATION (app))
+    {
+      GSettings *settings = qualify_application_get_settings (QUALIFY_APPLICATION (app));
+
+      return settings != NULL ? g_object_ref (settings) : NULL;
+    }
+  if ((source = g_settings_schema_source_get_default ()) != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+
+  return schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
+}
+
 char *
 qualify_application_dup_demo_path (void)
 {

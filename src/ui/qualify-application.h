@@ -18,6 +18,9 @@ QualifyApplication *qualify_application_new          (void);
 /* The app's settings, or NULL when the schema is not installed (then nothing
  * is remembered). */
 GSettings          *qualify_application_get_settings (QualifyApplication *self);
+/* The running app's settings when it is Qualify, else (a dialog in a test) the
+ * installed schema's; NULL when there is none. */
+GSettings          *qualify_application_dup_default_settings (void);
 /* $XDG_DATA_HOME/qualify/demo.qualify */
 char               *qualify_application_dup_demo_path (void);
 

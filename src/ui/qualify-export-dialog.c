@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "qualify-application.h"
+#include "qualify-parse.h"
 #include "qualify-export.h"
 #include "qualify-export-dialog.h"
 #include "qualify-export-dialog-private.h"
@@ -103,26 +105,6 @@ static const struct
 static void run_export (QualifyExportDialog *self);
 
 /* Helpers */
-
-static GSettings *
-settings_new (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    return NULL;
-
-  return g_settings_new (APP_ID);
-}
-
-static char *
-format_count (gint64 n)
-{
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, n);
-}
 
 static const char *
 column_get_label (const char *name)
@@ -441,8 +423,8 @@ count_done_cb (GObject      *object,
   if (self->disposed)
     return;
 
-  mqls = format_count (job->by_status[QUALIFY_STATUS_MQL]);
-  sqls = format_count (job->by_status[QUALIFY_STATUS_SQL]);
+  mqls = qualify_format_count (job->by_status[QUALIFY_STATUS_MQL]);
+  sqls = qualify_format_count (job->by_status[QUALIFY_STATUS_SQL]);
   mql_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s lead", "%s leads",
                                            job->by_status[QUALIFY_STATUS_MQL]),
                               mqls);
@@ -895,7 +877,7 @@ qualify_export_dialog_init (QualifyExportDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->column_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) column_row_free);
-  self->settings = settings_new ();
+  self->settings = qualify_application_dup_default_settings ();
 
   load_settings (self);
   update_file_row (self);

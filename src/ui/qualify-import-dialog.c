@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "qualify-application.h"
+#include "qualify-parse.h"
 #include "qualify-import-dialog.h"
 #include "qualify-import-dialog-private.h"
 
@@ -229,26 +231,6 @@ static void start_read  (QualifyImportDialog *self);
 static void start_check (QualifyImportDialog *self);
 
 /* Helpers */
-
-static GSettings *
-settings_new (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    return NULL;
-
-  return g_settings_new (APP_ID);
-}
-
-static char *
-format_count (guint64 n)
-{
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
-}
 
 static void
 column_free (Column *column)
@@ -993,8 +975,8 @@ check_done_cb (GObject      *object,
   self->check_stats = job->stats;
   clear_problem_rows (self);
 
-  ready = format_count (job->stats.rows - job->stats.skipped);
-  bad = format_count (job->stats.skipped);
+  ready = qualify_format_count (job->stats.rows - job->stats.skipped);
+  bad = qualify_format_count (job->stats.skipped);
   if (job->stats.skipped == 0)
     title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row ready, no problems",
                                           "%s rows ready, no problems",
@@ -1025,8 +1007,8 @@ check_done_cb (GObject      *object,
 
       if (self->kind == QUALIFY_IMPORT_LEADS)
         {
-          g_autofree char *created = format_count (job->stats.created);
-          g_autofree char *updated = format_count (job->stats.updated);
+          g_autofree char *created = qualify_format_count (job->stats.created);
+          g_autofree char *updated = qualify_format_count (job->stats.updated);
           subtitle = g_strdup_printf (_("%s new leads, %s updated"), created, updated);
         }
       set_summary (self, "emblem-ok-symbolic", title, subtitle, FALSE);
@@ -1041,7 +1023,7 @@ check_done_cb (GObject      *object,
   for (guint i = 0; problems != NULL && i < problems->len && i < SHOWN_PROBLEMS; i++)
     {
       const QualifyImportProblem *problem = g_ptr_array_index (problems, i);
-      g_autofree char *number = format_count (problem->line);
+      g_autofree char *number = qualify_format_count (problem->line);
       g_autofree char *line = NULL;
 
       /* Translators: %s is a line number in the imported file */
@@ -1050,7 +1032,7 @@ check_done_cb (GObject      *object,
     }
   if (job->stats.skipped > SHOWN_PROBLEMS)
     {
-      g_autofree char *more_count = format_count (job->stats.skipped - SHOWN_PROBLEMS);
+      g_autofree char *more_count = qualify_format_count (job->stats.skipped - SHOWN_PROBLEMS);
       g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                             "and %s more row with problems",
                                                             "and %s more rows with problems",
@@ -1247,7 +1229,7 @@ progress_idle_cb (gpointer user_data)
   n = progress->rows;
   g_mutex_unlock (&progress->mutex);
 
-  rows = format_count (n);
+  rows = qualify_format_count (n);
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row read", "%s rows read", n), rows);
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
   gtk_label_set_label (self->progress_label, text);
@@ -1329,10 +1311,10 @@ import_done_cb (GObject      *object,
   self->result_stats = stats;
   import_finished (self, NULL);
 
-  created = format_count (stats.created);
-  updated = format_count (stats.updated);
-  skipped = format_count (stats.skipped);
-  rows = format_count (stats.rows);
+  created = qualify_format_count (stats.created);
+  updated = qualify_format_count (stats.updated);
+  skipped = qualify_format_count (stats.skipped);
+  rows = qualify_format_count (stats.rows);
   gtk_label_set_label (self->created_label, created);
   gtk_label_set_label (self->updated_label, updated);
   gtk_label_set_label (self->skipped_label, skipped);
@@ -1759,7 +1741,7 @@ qualify_import_dialog_init (QualifyImportDialog *self)
   self->encodings = g_ptr_array_new_with_free_func (g_free);
   self->delimiters = g_array_new (FALSE, TRUE, sizeof (char));
   self->problem_rows = g_ptr_array_new ();
-  self->settings = settings_new ();
+  self->settings = qualify_application_dup_default_settings ();
 
   gtk_widget_set_visible (GTK_WIDGET (self->summary_spinner), FALSE);
   update_actions (self);
