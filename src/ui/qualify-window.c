@@ -17,37 +17,16 @@
 
 #include "qualify-window.h"
 #include "qualify-demo.h"
+#include "qualify-export-dialog.h"
+#include "qualify-handoff-page.h"
+#include "qualify-import-dialog.h"
 #include "qualify-importer.h"
 #include "qualify-lead-row.h"
 #include "qualify-lead-table.h"
+#include "qualify-model-page.h"
 #include "qualify-model.h"
 #include "qualify-scorer.h"
 #include "qualify-store.h"
-
-#if __has_include("qualify-import-dialog.h")
-# include "qualify-import-dialog.h"
-# define HAVE_IMPORT_DIALOG 1
-#else
-# define HAVE_IMPORT_DIALOG 0
-#endif
-#if __has_include("qualify-model-page.h")
-# include "qualify-model-page.h"
-# define HAVE_MODEL_PAGE 1
-#else
-# define HAVE_MODEL_PAGE 0
-#endif
-#if __has_include("qualify-handoff-page.h")
-# include "qualify-handoff-page.h"
-# define HAVE_HANDOFF_PAGE 1
-#else
-# define HAVE_HANDOFF_PAGE 0
-#endif
-#if __has_include("qualify-export-dialog.h")
-# include "qualify-export-dialog.h"
-# define HAVE_EXPORT_DIALOG 1
-#else
-# define HAVE_EXPORT_DIALOG 0
-#endif
 
 /* Leads fetched for the first frame while the whole table loads: a screenful
  * even on a tall monitor. GTK 4.8 makes a row widget for each preview row up
@@ -293,14 +272,10 @@ table_loaded_cb (GObject      *source,
 static void
 update_pages (QualifyWindow *self)
 {
-#if HAVE_MODEL_PAGE
   if (self->model_page != NULL)
     qualify_model_page_set_workspace (QUALIFY_MODEL_PAGE (self->model_page), self->path);
-#endif
-#if HAVE_HANDOFF_PAGE
   if (self->handoff_page != NULL)
     qualify_handoff_page_set_workspace (QUALIFY_HANDOFF_PAGE (self->handoff_page), self->path);
-#endif
 }
 
 static void
@@ -487,11 +462,9 @@ rescored_cb (GObject      *source,
   if (g_strcmp0 (data->path, self->path) == 0)
     {
       reload (self);
-#if HAVE_HANDOFF_PAGE
       /* the rescore queued its MQL/SQL transitions: hand them off now where asked */
       if (self->handoff_page != NULL)
         qualify_handoff_page_auto_push (QUALIFY_HANDOFF_PAGE (self->handoff_page));
-#endif
     }
 }
 
@@ -502,7 +475,6 @@ rescore_data_free (RescoreData *data)
   g_free (data);
 }
 
-#if HAVE_IMPORT_DIALOG
 static void
 imported_cb (GtkWindow     *dialog,
              gpointer       stats,
@@ -522,7 +494,6 @@ imported_cb (GtkWindow     *dialog,
   g_task_set_task_data (task, data, (GDestroyNotify) rescore_data_free);
   g_task_run_in_thread (task, rescore_thread);
 }
-#endif
 
 static void
 import_leads_action (GtkWidget  *widget,
@@ -542,7 +513,6 @@ import_events_action (GtkWidget  *widget,
 
 /* Export ------------------------------------------------------------------ */
 
-#if HAVE_EXPORT_DIALOG
 static void
 open_folder_cb (AdwToast *toast,
                 GFile    *file)
@@ -571,7 +541,6 @@ exported_cb (GtkWindow     *dialog,
                          g_object_ref (file), (GClosureNotify) g_object_unref, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
-#endif
 
 static void
 export_action (GtkWidget  *widget,
@@ -587,17 +556,12 @@ export_action (GtkWidget  *widget,
       return;
     }
 
-#if HAVE_EXPORT_DIALOG
   {
     GtkWindow *dialog = qualify_export_dialog_new (GTK_WINDOW (self), self->path);
 
     g_signal_connect_object (dialog, "exported", G_CALLBACK (exported_cb), self, 0);
     gtk_window_present (dialog);
   }
-#else
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (_("Exporting is not available in this build")));
-#endif
 }
 
 /* Navigation -------------------------------------------------------------- */
@@ -917,10 +881,8 @@ model_applied_cb (QualifyWindow *self,
 {
   if (self->path != NULL)
     reload (self);
-#if HAVE_HANDOFF_PAGE
   if (self->handoff_page != NULL)
     qualify_handoff_page_auto_push (QUALIFY_HANDOFF_PAGE (self->handoff_page));
-#endif
 }
 
 static void
@@ -928,20 +890,16 @@ qualify_window_init (QualifyWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-#if HAVE_MODEL_PAGE
   self->model_page = qualify_model_page_new ();
   adw_bin_set_child (self->model_bin, self->model_page);
   g_signal_connect_object (self->model_page, "open-lead", G_CALLBACK (page_open_lead_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model_page, "applied", G_CALLBACK (model_applied_cb), self,
                            G_CONNECT_SWAPPED);
-#endif
-#if HAVE_HANDOFF_PAGE
   self->handoff_page = qualify_handoff_page_new ();
   adw_bin_set_child (self->handoff_bin, self->handoff_page);
   g_signal_connect_object (self->handoff_page, "open-lead", G_CALLBACK (page_open_lead_cb), self,
                            G_CONNECT_SWAPPED);
-#endif
 
   self->first_frame_ms = -1;
   self->full_load_ms = -1;
@@ -1018,7 +976,6 @@ qualify_window_import_file (QualifyWindow     *self,
   g_return_val_if_fail (QUALIFY_IS_WINDOW (self), NULL);
   g_return_val_if_fail (file == NULL || G_IS_FILE (file), NULL);
 
-#if HAVE_IMPORT_DIALOG
   {
     GtkWindow *dialog;
 
@@ -1033,11 +990,6 @@ qualify_window_import_file (QualifyWindow     *self,
     gtk_window_present (dialog);
     return dialog;
   }
-#else
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (_("Importing is not available in this build")));
-  return NULL;
-#endif
 }
 
 void
