@@ -492,11 +492,11 @@ cmd_import (Cli     *cli,
       for (guint i = 0; i < shown; i++)
         {
           QualifyImportProblem *p = g_ptr_array_index (problems, i);
-          g_print (_("  line %" G_GUINT64_FORMAT ": %s\n"), p->line, p->reason);
+          g_print (_("  line %llu: %s\n"), (unsigned long long) p->line, p->reason);
         }
       if (stats.skipped > shown && errors_path == NULL)
-        g_print (_("  … and %" G_GUINT64_FORMAT " more. Write them all with --errors FILE.\n"),
-                 stats.skipped - shown);
+        g_print (_("  … and %llu more. Write them all with --errors FILE.\n"),
+                 (unsigned long long) stats.skipped - shown);
     }
 
   if (errors_path != NULL)
@@ -562,9 +562,9 @@ model_set (Cli     *cli,
                                            TRUE, error)) <= 0)
     return -1;
 
-  g_print (_("Saved model “%s” as version %" G_GINT64_FORMAT " (active). "
+  g_print (_("Saved model “%s” as version %lld (active). "
              "Run “%s score” to apply it.\n"),
-           qualify_model_get_name (model), version, cli->prgname);
+           qualify_model_get_name (model), (long long) version, cli->prgname);
   return EXIT_OK;
 }
 
@@ -610,7 +610,7 @@ print_model (QualifyModel *model,
 {
   const char * const *sales_ready = qualify_model_get_sales_ready (model);
 
-  g_print (_("Model “%s” (version %" G_GINT64_FORMAT ", active)\n"), qualify_model_get_name (model), version);
+  g_print (_("Model “%s” (version %lld, active)\n"), qualify_model_get_name (model), (long long) version);
   g_print (_("MQL: score ≥ %g, fit ≥ %g, engagement ≥ %g\n"),
            qualify_model_get_mql_threshold (model), qualify_model_get_min_fit (model),
            qualify_model_get_min_engagement (model));
@@ -832,8 +832,8 @@ model_whatif (Cli     *cli,
 
       g_print ("  %-14s %10s → %-10s %+" G_GINT64_FORMAT "\n", qualify_status_to_string (s), a, d, delta);
     }
-  g_print (_("  newly MQL/SQL %" G_GUINT64_FORMAT " · no longer MQL/SQL %" G_GUINT64_FORMAT "\n"),
-           r->n_newly_qualified, r->n_dropped);
+  g_print (_("  newly MQL/SQL %llu · no longer MQL/SQL %llu\n"),
+           (unsigned long long) r->n_newly_qualified, (unsigned long long) r->n_dropped);
   g_print (_("  score distribution (active | draft), MQL threshold %.0f:\n"), r->mql_threshold);
   for (guint i = 0; i < QUALIFY_WHATIF_BINS; i++)
     if (r->histogram_active[i] || r->histogram_draft[i])
@@ -1051,8 +1051,8 @@ cmd_score (Cli     *cli,
 
   when = qualify_format_timestamp (as_of);
   leads = qualify_format_count (summary.leads);
-  g_print (_("Scored %s leads as of %s with model version %" G_GINT64_FORMAT "\n"),
-           leads, when, summary.model_version);
+  g_print (_("Scored %s leads as of %s with model version %lld\n"),
+           leads, when, (long long) summary.model_version);
   for (guint s = QUALIFY_STATUS_LEAD; s < QUALIFY_N_STATUSES; s++)
     {
       g_autofree char *n = qualify_format_count (summary.by_status[s]);
@@ -1083,9 +1083,8 @@ cmd_score (Cli     *cli,
         if (!qualify_delivery_push (store, e->name, FALSE, 0, NULL, NULL, NULL, &pushed, &push_error))
           g_printerr (_("Hand-off to “%s” not sent: %s\n"), e->name, push_error->message);
         else if (pushed.requests > 0 || pushed.pending > 0)
-          g_print (_("  hand-off to %s: delivered %" G_GUINT64_FORMAT " · will retry %" G_GUINT64_FORMAT
-                     " · failed %" G_GUINT64_FORMAT " · pending %" G_GUINT64_FORMAT "\n"),
-                   e->name, pushed.delivered, pushed.retrying, pushed.failed, pushed.pending);
+          g_print (_("  hand-off to %s: delivered %llu · will retry %llu · failed %llu · pending %llu\n"),
+                   e->name, (unsigned long long) pushed.delivered, (unsigned long long) pushed.retrying, (unsigned long long) pushed.failed, (unsigned long long) pushed.pending);
       }
   }
   return EXIT_OK;
@@ -1841,10 +1840,9 @@ endpoint_list (Cli     *cli,
       qualify_outbox_count (store, e->id, counts, NULL);
       g_print ("%-20s %-10s %-9s %-12s %s\n", e->name, qualify_endpoint_format_to_string (e->format),
                e->enabled ? qualify_endpoint_state_to_string (e->state) : "off", transitions, e->url);
-      g_print (_("    pending %" G_GUINT64_FORMAT " · delivered %" G_GUINT64_FORMAT " · failed %" G_GUINT64_FORMAT
-                 "%s%s\n"),
-               counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_SENDING],
-               counts[QUALIFY_DELIVERY_DELIVERED], counts[QUALIFY_DELIVERY_FAILED],
+      g_print (_("    pending %llu · delivered %llu · failed %llu%s%s\n"),
+               (unsigned long long) counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_SENDING],
+               (unsigned long long) counts[QUALIFY_DELIVERY_DELIVERED], (unsigned long long) counts[QUALIFY_DELIVERY_FAILED],
                e->state_reason ? " · " : "", e->state_reason ? e->state_reason : "");
     }
   return EXIT_OK;
@@ -2064,9 +2062,8 @@ cmd_push (Cli     *cli,
     }
   if (isatty (fileno (stderr)))
     g_printerr ("\n");
-  g_print (_("Delivered %" G_GUINT64_FORMAT " · will retry %" G_GUINT64_FORMAT " · failed %" G_GUINT64_FORMAT
-             " · still pending %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " requests)\n"),
-           summary.delivered, summary.retrying, summary.failed, summary.pending, summary.requests);
+  g_print (_("Delivered %llu · will retry %llu · failed %llu · still pending %llu (%llu requests)\n"),
+           (unsigned long long) summary.delivered, (unsigned long long) summary.retrying, (unsigned long long) summary.failed, (unsigned long long) summary.pending, (unsigned long long) summary.requests);
   return summary.failed > 0 || report_stopped_endpoints (store, endpoint_name) ? EXIT_USER : EXIT_OK;
 }
 

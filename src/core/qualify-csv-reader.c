@@ -236,14 +236,14 @@ refill (QualifyCsvReader  *self,
     {
       if (self->pending_truncated)
         g_set_error (error, QUALIFY_CSV_ERROR, QUALIFY_CSV_ERROR_ENCODING,
-                     _("line %" G_GUINT64_FORMAT ": the file ends in the middle of a %s "
+                     _("line %llu: the file ends in the middle of a %s "
                        "character; choose the file’s encoding with --encoding"),
-                     self->line, self->encoding);
+                     (unsigned long long) self->line, self->encoding);
       else
         g_set_error (error, QUALIFY_CSV_ERROR, QUALIFY_CSV_ERROR_ENCODING,
-                     _("line %" G_GUINT64_FORMAT ": byte 0x%02X is not valid %s; "
+                     _("line %llu: byte 0x%02X is not valid %s; "
                        "choose the file’s encoding with --encoding"),
-                     self->line, self->pending_byte, self->encoding);
+                     (unsigned long long) self->line, self->pending_byte, self->encoding);
       return FALSE;
     }
 
@@ -691,9 +691,9 @@ validate_record (QualifyCsvReader  *self,
             if (*q == '\n' || (*q == '\r' && q[1] != '\n'))
               line++;
           g_set_error (error, QUALIFY_CSV_ERROR, QUALIFY_CSV_ERROR_ENCODING,
-                       _("line %" G_GUINT64_FORMAT ", field %u: byte 0x%02X is not valid UTF-8; "
+                       _("line %llu, field %u: byte 0x%02X is not valid UTF-8; "
                          "choose the file’s encoding with --encoding"),
-                       line, f + 1, (guint) (guchar) *bad);
+                       (unsigned long long) line, f + 1, (guint) (guchar) *bad);
           return FALSE;
         }
     }

@@ -1483,7 +1483,7 @@ describe_response (SoupMessage *msg,
 
       g_string_append (out, valid);
       if (len > TEST_RESPONSE_MAX)
-        g_string_append_printf (out, _("\n… (%" G_GSIZE_FORMAT " bytes in all)"), len);
+        g_string_append_printf (out, _("\n… (%zu bytes in all)"), len);
     }
   return g_string_free (out, FALSE);
 }

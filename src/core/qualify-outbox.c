@@ -228,7 +228,7 @@ qualify_outbox_get (QualifyStore  *store,
     return delivery_from_row (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_FOUND,
-                 _("There is no delivery %" G_GINT64_FORMAT), id);
+                 _("There is no delivery %lld"), (long long) id);
   else
     _qualify_store_set_error (store, rc, _("Could not read the hand-off queue"), error);
   return NULL;
@@ -251,7 +251,7 @@ update_one (QualifyStore  *store,
   if (sqlite3_changes (_qualify_store_get_db (store)) == 0)
     {
       g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_NOT_FOUND,
-                   _("Delivery %" G_GINT64_FORMAT " does not exist or was already delivered"), id);
+                   _("Delivery %lld does not exist or was already delivered"), (long long) id);
       return FALSE;
     }
   return TRUE;

@@ -1601,27 +1601,35 @@ new_thread (GTask        *task,
             GCancellable *cancellable)
 {
   NewData *data = task_data;
-  g_autoptr(QualifyStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  QualifyWhatIf *self;
+  GError *error = NULL;
+  QualifyWhatIf *self = qualify_whatif_new_for_path (data->path, data->as_of, cancellable, &error);
 
+  if (self == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, self, g_object_unref);
+}
+
+QualifyWhatIf *
+qualify_whatif_new_for_path (const char    *path,
+                             gint64         as_of,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  g_autoptr(QualifyStore) store = NULL;
+  QualifyWhatIf *self;
   gint64 data_version;
 
-  if (!(store = qualify_store_open (data->path, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  g_return_val_if_fail (path != NULL, NULL);
 
+  if (!(store = qualify_store_open (path, error)))
+    return NULL;
   /* nobody else writes on this connection: read before anything is loaded */
   data_version = _qualify_scorer_data_version (store);
-  if (!(self = qualify_whatif_new (store, data->as_of, cancellable, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!(self = qualify_whatif_new (store, as_of, cancellable, error)))
+    return NULL;
   self->data_version = data_version;
-  g_task_return_pointer (task, self, g_object_unref);
+  return self;
 }
 
 void

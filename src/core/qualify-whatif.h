@@ -149,7 +149,14 @@ QualifyWhatIf       *qualify_whatif_new            (QualifyStore         *store,
                                                     gint64                as_of,
                                                     GCancellable         *cancellable,
                                                     GError              **error);
-/* Same, in a worker thread that opens its own connection to the workspace @path. */
+/* Same with a connection of its own to the workspace @path (blocking): the
+ * what-if then knows whether anybody else wrote to the workspace, so Apply can
+ * rescore the dataset it has in memory (see qualify_whatif_apply_async()). */
+QualifyWhatIf       *qualify_whatif_new_for_path   (const char           *path,
+                                                    gint64                as_of,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+/* qualify_whatif_new_for_path() in a worker thread. */
 void                 qualify_whatif_new_async      (const char           *path,
                                                     gint64                as_of,
                                                     GCancellable         *cancellable,
@@ -224,7 +231,7 @@ void                 qualify_whatif_count_pattern  (QualifyWhatIf        *self,
 /* Applies @model with this what-if's connection and as-of (so the applied counts
  * equal the preview): see qualify_model_apply(). Runs in a worker thread; the
  * result is the new version (qualify_whatif_apply_finish(), 0 on error). A what-if
- * made by qualify_whatif_new_async() rescores its in-memory dataset when no other
+ * made by qualify_whatif_new_for_path() or _new_async() rescores its in-memory dataset when no other
  * connection wrote to the workspace since it was loaded (else the job reads it
  * again). After it the what-if's active model is @model; if the workspace had
  * changed meanwhile, the what-if still previews on the data it loaded: make a new

@@ -320,6 +320,14 @@ qualify_application_dup_default_settings (void)
   return schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
 }
 
+AdwToast *
+qualify_toast_new (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text != NULL ? text : "", -1);
+
+  return adw_toast_new (escaped);
+}
+
 char *
 qualify_application_dup_demo_path (void)
 {

@@ -21,6 +21,9 @@ GSettings          *qualify_application_get_settings (QualifyApplication *self);
 /* The running app's settings when it is Qualify, else (a dialog in a test) the
  * installed schema's; NULL when there is none. */
 GSettings          *qualify_application_dup_default_settings (void);
+/* An AdwToast showing @text as it is: libadwaita 1.2 reads toast titles as
+ * Pango markup, and ours carry file names, rule labels and error messages. */
+AdwToast           *qualify_toast_new                (const char         *text);
 /* $XDG_DATA_HOME/qualify/demo.qualify */
 char               *qualify_application_dup_demo_path (void);
 

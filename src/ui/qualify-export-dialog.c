@@ -456,7 +456,7 @@ export_done_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
           g_error_matches (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_CANCELLED))
         adw_toast_overlay_add_toast (self->toast_overlay,
-                                     adw_toast_new (_("Export cancelled — no file was written")));
+                                     qualify_toast_new (_("Export cancelled — no file was written")));
       else
         show_error (self, _("The list could not be exported"), error->message);
       return;

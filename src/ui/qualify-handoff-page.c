@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "qualify-application.h"
 #include "qualify-delivery-row.h"
 #include "qualify-delivery.h"
 #include "qualify-endpoint-dialog.h"
@@ -88,7 +89,7 @@ toast (QualifyHandoffPage *self,
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), qualify_toast_new (text));
   else
     g_message ("%s", text);
 }
@@ -812,7 +813,7 @@ discard_cb (QualifyDeliveryRow *row,
     toast (self, error->message);
   else if (overlay != NULL)
     {
-      AdwToast *t = adw_toast_new (_("Delivery discarded; it will not be sent"));
+      AdwToast *t = qualify_toast_new (_("Delivery discarded; it will not be sent"));
 
       adw_toast_set_button_label (t, _("_Undo"));
       g_object_set_data (G_OBJECT (t), "delivery", GSIZE_TO_POINTER ((gsize) id));
@@ -1059,8 +1060,8 @@ show_progress (QualifyHandoffPage       *self,
 
   if (s->retrying + s->failed > 0)
     /* Translators: "Sending… 120 of 353 · 3 to retry · 1 failed" */
-    text = g_strdup_printf (_("Sending… %s of %s · %" G_GUINT64_FORMAT " to retry · %" G_GUINT64_FORMAT " failed"),
-                            n_done, n_total, s->retrying, s->failed);
+    text = g_strdup_printf (_("Sending… %s of %s · %llu to retry · %llu failed"),
+                            n_done, n_total, (unsigned long long) s->retrying, (unsigned long long) s->failed);
   else
     text = g_strdup_printf (_("Sending… %s of %s"), n_done, n_total);
   gtk_label_set_text (self->progress_label, text);
@@ -1164,9 +1165,8 @@ pushed_cb (GObject      *source,
       g_autofree char *text = NULL;
 
       if (job->done.retrying > 0 || job->done.failed > 0)
-        text = g_strdup_printf (_("Delivered %s · %" G_GUINT64_FORMAT " will be retried · %"
-                                  G_GUINT64_FORMAT " failed — see the log"),
-                                delivered, job->done.retrying, job->done.failed);
+        text = g_strdup_printf (_("Delivered %s · %llu will be retried · %llu failed — see the log"),
+                                delivered, (unsigned long long) job->done.retrying, (unsigned long long) job->done.failed);
       else
         text = g_strdup_printf (ngettext ("Delivered %s hand-off", "Delivered %s hand-offs", job->done.delivered),
                                 delivered);

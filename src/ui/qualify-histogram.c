@@ -179,9 +179,9 @@ qualify_histogram_set_result (QualifyHistogram          *self,
             above_a += result->histogram_active[i];
             above_d += result->histogram_draft[i];
           }
-      description = g_strdup_printf (_("Score distribution: %" G_GUINT64_FORMAT " leads at or above the MQL "
-                                       "threshold %.0f with the draft, %" G_GUINT64_FORMAT " with the active model"),
-                                     above_d, result->mql_threshold, above_a);
+      description = g_strdup_printf (_("Score distribution: %llu leads at or above the MQL "
+                                       "threshold %.0f with the draft, %llu with the active model"),
+                                     (unsigned long long) above_d, result->mql_threshold, (unsigned long long) above_a);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -518,7 +518,11 @@ show_message (QualifyImportDialog *self,
 {
   adw_status_page_set_icon_name (self->message_page, icon_name);
   adw_status_page_set_title (self->message_page, title);
-  adw_status_page_set_description (self->message_page, description);
+  {
+    g_autofree char *escaped = g_markup_escape_text (description != NULL ? description : "", -1);
+
+    adw_status_page_set_description (self->message_page, escaped);
+  }
   gtk_button_set_label (self->message_button, button_label);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->message_button), button_action);
   set_page (self, "message");
@@ -1328,7 +1332,11 @@ import_done_cb (GObject      *object,
                                                 "%s rows read from “%s”", stats.rows),
                                    rows, basename);
   }
-  adw_status_page_set_description (self->result_page, description);
+  {
+    g_autofree char *escaped = g_markup_escape_text (description, -1);
+
+    adw_status_page_set_description (self->result_page, escaped);
+  }
   set_page (self, "result");
   update_actions (self);
 
@@ -1958,7 +1966,7 @@ _qualify_import_dialog_save_problems (QualifyImportDialog *self,
   else
     message = g_strdup_printf (_("Problem rows saved to “%s”"), basename);
 
-  toast = adw_toast_new (message);
+  toast = qualify_toast_new (message);
   adw_toast_set_timeout (toast, error != NULL ? 0 : 5);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "qualify-application.h"
 #include "qualify-lead-page.h"
 #include "qualify-lead-row.h"
 #include "qualify-outbox.h"
@@ -671,7 +672,9 @@ load_done_cb (GObject      *source,
         return;
       if (d->lead_id == self->lead_id)
         {
-          adw_status_page_set_description (self->error_page, error->message);
+          g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+          adw_status_page_set_description (self->error_page, escaped);
           gtk_stack_set_visible_child_name (self->stack, "error");
           self->loading = FALSE;
         }
@@ -868,5 +871,5 @@ qualify_lead_page_copy_explanation (QualifyLeadPage *self)
   overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
-                                 adw_toast_new (_("Explanation copied to the clipboard")));
+                                 qualify_toast_new (_("Explanation copied to the clipboard")));
 }

@@ -187,7 +187,7 @@ qualify_matrix_set_result (QualifyMatrix             *self,
           for (guint b = 0; b < QUALIFY_WHATIF_BANDS; b++)
             total += self->cells[g][b];
           /* Translators: "grade A: 120 leads; " */
-          g_string_append_printf (description, _("grade %s: %" G_GUINT64_FORMAT " leads; "), self->grades[g], total);
+          g_string_append_printf (description, _("grade %s: %llu leads; "), self->grades[g], (unsigned long long) total);
         }
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       description->str, -1);

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "qualify-application.h"
 #include "qualify-fields.h"
 #include "qualify-histogram.h"
 #include "qualify-lead-row.h"
@@ -109,6 +110,7 @@ struct _QualifyModelPage
   QualifyWhatIfResult *result;
   JsonNode            *pending_draft;   /* an edited draft kept across a reload */
   GCancellable        *cancellable;     /* loading */
+  gboolean             reload_on_root;  /* a load was stopped by leaving the window */
   guint                debounce_id;
   guint                generation;
   guint                running;
@@ -142,7 +144,7 @@ toast (QualifyModelPage *self,
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), qualify_toast_new (text));
   else
     g_message ("%s", text);
 }
@@ -194,7 +196,7 @@ build_draft_node (QualifyModelPage *self,
   JsonObject *root = json_object_new ();
   JsonObject *th = json_object_new ();
   JsonObject *grades = json_object_new ();
-  JsonNode *ready;
+  JsonNode *ready, *node;
 
   json_object_set_int_member (root, "format", 1);
   json_object_set_string_member (root, "name", gtk_editable_get_text (self->name_row));
@@ -226,7 +228,9 @@ build_draft_node (QualifyModelPage *self,
     set_number (grades, g_ptr_array_index (self->grade_letters, i),
                                    gtk_spin_button_get_value (g_ptr_array_index (self->grade_spins, i)));
   json_object_set_object_member (root, "grades", grades);
-  return json_node_init_object (json_node_alloc (), root);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, root);
+  return node;
 }
 
 static void
@@ -315,16 +319,26 @@ show_problem (QualifyModelPage *self,
   return g_strdup (message);
 }
 
+/* Apply needs a valid draft whose preview is up to date: not while an edit
+ * waits for its debounce or its what-if, so the confirmation never shows the
+ * counts of an older draft. */
+static void
+update_actions (QualifyModelPage *self)
+{
+  gboolean pending = self->debounce_id != 0 || self->running > 0;
+  gboolean can_apply = self->valid && self->dirty && !self->applying && !pending && self->whatif != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "model.apply", can_apply);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "model.discard", self->dirty && !self->applying);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->editor_box), !self->applying);
+}
+
 static void
 update_state (QualifyModelPage *self,
               const char       *problem)
 {
-  gboolean can_apply;
-
   self->valid = problem == NULL;
-  can_apply = self->valid && self->dirty && !self->applying && self->whatif != NULL;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "model.apply", can_apply);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "model.discard", self->dirty && !self->applying);
+  update_actions (self);
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "accent");
@@ -356,7 +370,7 @@ update_state (QualifyModelPage *self,
     {
       gint64 version = self->whatif ? qualify_whatif_get_active_version (self->whatif) : 0;
       g_autofree char *text = version > 0
-        ? g_strdup_printf (_("Active model, version %" G_GINT64_FORMAT " — edit anything to preview its effect"), version)
+        ? g_strdup_printf (_("Active model, version %lld — edit anything to preview its effect"), (long long) version)
         : g_strdup (_("Built-in model — edit anything to preview its effect"));
 
       gtk_label_set_text (self->state_label, text);
@@ -619,11 +633,13 @@ evaluated_cb (GObject      *source,
   self->running--;
   if (self->running == 0)
     set_busy (self, FALSE, NULL);
+  update_actions (self);
 
   /* an older draft finishing late is dropped */
   if (e->generation != self->generation || r == NULL)
     {
-      if (r == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (e->generation == self->generation && r == NULL &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         update_state (self, error->message);
       g_clear_pointer (&r, qualify_whatif_result_free);
       evaluation_free (e);
@@ -678,6 +694,7 @@ evaluate_now (gpointer data)
 
   e->generation = ++self->generation;
   self->running++;
+  update_actions (self);
   /* a new pattern / half-life / field rule builds its cache: show that it works */
   if (!qualify_whatif_is_cached (self->whatif, draft))
     set_busy (self, TRUE, _("Counting matching events…"));
@@ -698,11 +715,19 @@ schedule_evaluation (QualifyModelPage *self)
 static void
 draft_changed (QualifyModelPage *self)
 {
+  gboolean was_dirty = self->dirty;
+
   if (self->building > 0)
     return;
   self->dirty = TRUE;
-  update_state (self, NULL);
+  /* whatever is in flight is of an older draft now */
+  self->generation++;
   schedule_evaluation (self);
+  /* a shown problem stays until the debounced check says otherwise */
+  if (self->valid && !was_dirty)
+    update_state (self, NULL);
+  else
+    update_actions (self);
 }
 
 /* Suggestions ---------------------------------------------------------------- */
@@ -811,20 +836,28 @@ row_section (QualifyRuleRow *row)
     }
 }
 
+/* Rule ids are unique across the whole model, not per section. */
 static char *
 unique_id (QualifyModelPage *self,
-           guint             section,
            const char       *base)
 {
-  g_autoptr(GPtrArray) rows = section_rows (self, section);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+  for (guint s = 0; s < N_SECTIONS; s++)
+    g_ptr_array_add (rows, section_rows (self, s));
 
   for (guint n = 2; ; n++)
     {
       g_autofree char *id = g_strdup_printf ("%s_%u", base, n);
       gboolean taken = FALSE;
 
-      for (guint i = 0; i < rows->len && !taken; i++)
-        taken = g_strcmp0 (qualify_rule_row_get_id (g_ptr_array_index (rows, i)), id) == 0;
+      for (guint s = 0; s < rows->len && !taken; s++)
+        {
+          GPtrArray *section = g_ptr_array_index (rows, s);
+
+          for (guint i = 0; i < section->len && !taken; i++)
+            taken = g_strcmp0 (qualify_rule_row_get_id (g_ptr_array_index (section, i)), id) == 0;
+        }
       if (!taken)
         return g_steal_pointer (&id);
     }
@@ -860,7 +893,7 @@ rule_action_cb (QualifyRuleRow   *row,
   else if (g_str_equal (action, "duplicate"))
     {
       JsonObject *rule = qualify_rule_row_dup_rule (row);
-      g_autofree char *id = unique_id (self, section, qualify_rule_row_get_id (row));
+      g_autofree char *id = unique_id (self, qualify_rule_row_get_id (row));
       g_autofree char *label = NULL;
       GtkWidget *copy;
 
@@ -933,7 +966,7 @@ add_rule_activated (GtkWidget  *widget,
   if (section == N_SECTIONS || self->lists[section] == NULL)
     return;
 
-  id = unique_id (self, section, "rule");
+  id = unique_id (self, "rule");
   json_object_set_string_member (rule, "id", id);
   if (section == SECTION_ENGAGEMENT)
     {
@@ -1188,10 +1221,12 @@ set_draft_node (QualifyModelPage *self,
   gint64 start = g_get_monotonic_time ();
 
   self->dirty = dirty;
+  /* a preview still running is of the draft this one replaces */
+  self->generation++;
   build_editor (self, json_node_get_object (node));
   g_debug ("Editor built in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
-  update_state (self, NULL);
   schedule_evaluation (self);
+  update_state (self, NULL);
 }
 
 static void
@@ -1228,14 +1263,13 @@ whatif_thread (GTask        *task,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  g_autoptr(QualifyStore) store = NULL;
   Loaded *l;
   GError *error = NULL;
   QualifyWhatIf *whatif;
   gint64 start;
 
-  if (!(store = qualify_store_open (task_data, &error)) ||
-      !(whatif = qualify_whatif_new (store, 0, cancellable, &error)))
+  /* its own connection, so Apply can reuse the loaded dataset */
+  if (!(whatif = qualify_whatif_new_for_path (task_data, 0, cancellable, &error)))
     {
       g_task_return_error (task, error);
       return;
@@ -1325,9 +1359,10 @@ whatif_loaded_cb (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           AdwStatusPage *empty = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->stack, "empty"));
+          g_autofree char *escaped = g_markup_escape_text (error->message, -1);
 
           adw_status_page_set_title (empty, _("The Model Could Not Be Loaded"));
-          adw_status_page_set_description (empty, error->message);
+          adw_status_page_set_description (empty, escaped);
           gtk_stack_set_visible_child_name (self->stack, "empty");
         }
       return;
@@ -1367,6 +1402,7 @@ load_workspace (QualifyModelPage *self)
 {
   g_autoptr(GTask) task = NULL;
 
+  self->reload_on_root = FALSE;
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -1415,8 +1451,8 @@ applied_cb (GObject      *source,
       return;
     }
   {
-    g_autofree char *text = g_strdup_printf (_("Model version %" G_GINT64_FORMAT " is active; every lead was rescored"),
-                                             version);
+    g_autofree char *text = g_strdup_printf (_("Model version %lld is active; every lead was rescored"),
+                                             (long long) version);
     toast (self, text);
   }
   /* the what-if now compares against what was applied */
@@ -1716,6 +1752,34 @@ export_activated (GtkWidget  *widget,
 
 /* Class ---------------------------------------------------------------------- */
 
+/* The load task holds the page, so dispose would only come after seconds of
+ * loading at 1M leads: stop it when the page leaves its window instead. */
+static void
+qualify_model_page_unroot (GtkWidget *widget)
+{
+  QualifyModelPage *self = QUALIFY_MODEL_PAGE (widget);
+
+  if (self->cancellable != NULL && self->whatif == NULL && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_cancellable_cancel (self->cancellable);
+      self->reload_on_root = TRUE;
+    }
+  GTK_WIDGET_CLASS (qualify_model_page_parent_class)->unroot (widget);
+}
+
+static void
+qualify_model_page_root (GtkWidget *widget)
+{
+  QualifyModelPage *self = QUALIFY_MODEL_PAGE (widget);
+
+  GTK_WIDGET_CLASS (qualify_model_page_parent_class)->root (widget);
+  if (self->reload_on_root)
+    {
+      self->reload_on_root = FALSE;
+      load_workspace (self);
+    }
+}
+
 static void
 qualify_model_page_dispose (GObject *object)
 {
@@ -1759,6 +1823,8 @@ qualify_model_page_class_init (QualifyModelPageClass *klass)
 
   object_class->dispose = qualify_model_page_dispose;
   object_class->finalize = qualify_model_page_finalize;
+  widget_class->root = qualify_model_page_root;
+  widget_class->unroot = qualify_model_page_unroot;
 
   signals[OPEN_LEAD] = g_signal_new ("open-lead", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                      NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
@@ -1954,6 +2020,6 @@ _qualify_model_page_restore (QualifyModelPage *self,
       return;
     }
   /* Translators: the history note of a restored version */
-  note = g_strdup_printf (_("Restored version %" G_GINT64_FORMAT), version);
+  note = g_strdup_printf (_("Restored version %lld"), (long long) version);
   run_apply (self, model, note);
 }

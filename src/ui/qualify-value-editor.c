@@ -610,10 +610,13 @@ qualify_value_editor_dup_value (QualifyValueEditor *self)
     case QUALIFY_OPERAND_RANGE:
       {
         JsonArray *array = json_array_new ();
+        JsonNode *node;
 
         json_array_add_element (array, number_node (gtk_editable_get_text (GTK_EDITABLE (self->lo_entry))));
         json_array_add_element (array, number_node (gtk_editable_get_text (GTK_EDITABLE (self->hi_entry))));
-        return json_node_init_array (json_node_alloc (), array);
+        node = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (node, array);
+        return node;
       }
     case QUALIFY_OPERAND_LIST:
       {

@@ -289,7 +289,7 @@ view_version (QualifyVersionDialog *self,
   self->viewing = version;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->json_view), json, -1);
   gtk_widget_set_visible (self->restore_button, v != NULL && !v->active);
-  subtitle = g_strdup_printf (_("Version %" G_GINT64_FORMAT), version);
+  subtitle = g_strdup_printf (_("Version %lld"), (long long) version);
   show_page (self, "view", subtitle);
 }
 
@@ -345,14 +345,16 @@ show_comparison (QualifyVersionDialog *self,
   g_clear_pointer (&self->compare_text, g_free);
 
   /* Translators: comparing two model versions, e.g. "Version 2 → Version 5" */
-  subtitle = g_strdup_printf (_("Version %" G_GINT64_FORMAT " → Version %" G_GINT64_FORMAT),
-                              old_version, new_version);
+  subtitle = g_strdup_printf (_("Version %lld → Version %lld"),
+                              (long long) old_version, (long long) new_version);
   show_page (self, "compare", subtitle);
 
   if (new_model == NULL)
     {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
       group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-      adw_preferences_group_set_description (group, error->message);
+      adw_preferences_group_set_description (group, escaped);
       adw_preferences_page_add (self->compare_page, group);
       g_ptr_array_add (self->compare_groups, group);
       return 0;
@@ -460,7 +462,7 @@ check_toggled_cb (GtkCheckButton       *check,
   gtk_widget_set_sensitive (self->compare_button, n == 2);
   if (n == 2)
     {
-      g_autofree char *text = g_strdup_printf (_("Compare version %" G_GSIZE_FORMAT " with version %" G_GSIZE_FORMAT),
+      g_autofree char *text = g_strdup_printf (_("Compare version %zu with version %zu"),
                                                MIN (GPOINTER_TO_SIZE (self->ticked->data),
                                                     GPOINTER_TO_SIZE (self->ticked->next->data)),
                                                MAX (GPOINTER_TO_SIZE (self->ticked->data),
@@ -491,7 +493,7 @@ static void
 ask_restore (QualifyVersionDialog *self,
              gint64                version)
 {
-  g_autofree char *heading = g_strdup_printf (_("Restore Version %" G_GINT64_FORMAT "?"), version);
+  g_autofree char *heading = g_strdup_printf (_("Restore Version %lld?"), (long long) version);
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
                                               _("It is applied again as a new version: every lead is rescored "
                                                 "and status changes are recorded with it. Your unsaved changes "
@@ -562,7 +564,7 @@ fill_versions (QualifyVersionDialog *self)
       QualifyModelVersion *v = g_ptr_array_index (self->versions, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
-      g_autofree char *title = g_strdup_printf (_("Version %" G_GINT64_FORMAT " · %s"), v->version, v->name);
+      g_autofree char *title = g_strdup_printf (_("Version %lld · %s"), (long long) v->version, v->name);
       g_autofree char *when = qualify_format_date_time (v->created_at);
       g_autofree char *mqls = v->mql_count >= 0 ? qualify_format_count (v->mql_count) : NULL;
       g_autofree char *mql_text = mqls ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s MQL when applied",
@@ -570,7 +572,7 @@ fill_versions (QualifyVersionDialog *self)
                                        : g_strdup (_("never scored"));
       g_autofree char *subtitle = v->note && *v->note ? g_strdup_printf ("%s · %s\n%s", when, mql_text, v->note)
                                                       : g_strdup_printf ("%s · %s", when, mql_text);
-      g_autofree char *check_label = g_strdup_printf (_("Compare version %" G_GINT64_FORMAT), v->version);
+      g_autofree char *check_label = g_strdup_printf (_("Compare version %lld"), (long long) v->version);
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);

@@ -15,6 +15,7 @@
 # include <malloc.h>
 #endif
 
+#include "qualify-application.h"
 #include "qualify-window.h"
 #include "qualify-demo.h"
 #include "qualify-export-dialog.h"
@@ -107,7 +108,11 @@ show_error (QualifyWindow *self,
 {
   self->loading = FALSE;
   adw_status_page_set_title (self->error_page, title);
-  adw_status_page_set_description (self->error_page, message);
+  {
+    g_autofree char *escaped = g_markup_escape_text (message, -1);
+
+    adw_status_page_set_description (self->error_page, escaped);
+  }
   show_state (self, "error");
 }
 
@@ -335,7 +340,7 @@ ensure_workspace (QualifyWindow *self)
 
       if (store == NULL)
         {
-          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+          adw_toast_overlay_add_toast (self->toast_overlay, qualify_toast_new (error->message));
           return NULL;
         }
       self->path = g_steal_pointer (&path);
@@ -426,7 +431,7 @@ rescored_cb (GObject      *source,
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *msg = g_strdup_printf (_("Imported, but scoring failed: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+      adw_toast_overlay_add_toast (self->toast_overlay, qualify_toast_new (msg));
     }
 
   {
@@ -453,7 +458,7 @@ rescored_cb (GObject      *source,
       }
   }
 
-  toast = adw_toast_new (title);
+  toast = qualify_toast_new (title);
   adw_toast_set_button_label (toast, _("_Show"));
   adw_toast_set_action_name (toast, "win.show-leads");
   adw_toast_set_timeout (toast, 8);
@@ -535,7 +540,7 @@ exported_cb (GtkWindow     *dialog,
     /* Translators: %s is a number of leads */
     title = g_strdup_printf (ngettext ("Exported %s lead", "Exported %s leads", n_leads), count);
   }
-  toast = adw_toast_new (title);
+  toast = qualify_toast_new (title);
   adw_toast_set_button_label (toast, _("_Open Folder"));
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (open_folder_cb),
                          g_object_ref (file), (GClosureNotify) g_object_unref, 0);
@@ -552,7 +557,7 @@ export_action (GtkWidget  *widget,
   if (self->path == NULL)
     {
       adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Open a workspace with leads to export them")));
+                                   qualify_toast_new (_("Open a workspace with leads to export them")));
       return;
     }
 
