@@ -320,13 +320,26 @@ test_model_page_rules (Fixture       *f,
   g_assert_cmpint (qualify_model_get_fit_rule (draft, 1)->op, ==, qualify_model_get_fit_rule (draft, 0)->op);
   g_assert_cmpfloat (qualify_model_get_fit_rule (draft, 1)->points, ==, qualify_model_get_fit_rule (draft, 0)->points);
 
-  /* a reload (after an import or a rescore) keeps the edited draft */
+  /* a reload (after an import or a rescore) keeps the edited draft, rules
+   * switched off included */
+  gtk_switch_set_active (_qualify_rule_row_get_switch (_qualify_model_page_get_rule_row (f->page, "fit", 2)), FALSE);
+  wait_for (page_settled, f->page, "the what-if without the third rule");
   qualify_model_page_set_workspace (f->page, f->path);
   wait_for (page_settled, f->page, "the reload");
   g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, n_fit);
   g_assert_cmpstr (qualify_rule_row_get_id (_qualify_model_page_get_rule_row (f->page, "fit", 0)), ==, first_id);
+  g_assert_false (qualify_rule_row_get_enabled (_qualify_model_page_get_rule_row (f->page, "fit", 2)));
+  g_assert_true (qualify_rule_row_get_enabled (_qualify_model_page_get_rule_row (f->page, "fit", 1)));
   g_assert_true (_qualify_model_page_can_apply (f->page));
   assert_preview_matches (f->page, f->store);
+
+  /* new rules in two sections get ids unique across the model: still valid */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.add-rule", "s", "fit"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.add-rule", "s", "engagement"));
+  wait_for (page_settled, f->page, "the what-if of two new rules");
+  g_assert_cmpstr (qualify_rule_row_get_id (_qualify_model_page_get_rule_row (f->page, "fit", n_fit)), !=,
+                   qualify_rule_row_get_id (_qualify_model_page_get_rule_row (
+                     f->page, "engagement", _qualify_model_page_get_n_rules (f->page, "engagement") - 1)));
 
   /* Discard brings the active model back */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.discard", NULL));
@@ -557,6 +570,30 @@ test_model_page_files (Fixture       *f,
   g_assert_cmpfloat (_qualify_model_page_get_result (f->page)->mql_threshold, ==, 33);
   g_assert_true (_qualify_model_page_can_apply (f->page));
   assert_preview_matches (f->page, f->store);
+
+  /* an imported model comes into the editor exactly: list items with commas,
+   * items differing only in case, points beyond the spin buttons' usual range */
+  {
+    g_autofree char *odd = g_build_filename (f->dir, "odd.json", NULL);
+    g_autoptr(GFile) odd_file = g_file_new_for_path (odd);
+    g_autoptr(QualifyModel) imported = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_set_contents (odd,
+                                        "{\"format\":1,\"name\":\"Odd\",\"fit\":[{\"id\":\"ind\",\"field\":\"industry\","
+                                        "\"op\":\"in\",\"value\":[\"Banking, Financial Services\",\"ACME\",\"acme\"],"
+                                        "\"points\":150}],\"thresholds\":{\"mql\":42.5}}", -1, NULL));
+    g_assert_true (_qualify_model_page_import_file (f->page, odd_file, &error));
+    g_assert_no_error (error);
+    wait_for (page_settled, f->page, "the what-if of the odd model");
+    imported = _qualify_model_page_dup_draft (f->page);
+    g_assert_nonnull (imported);
+    text = qualify_model_to_data (imported, FALSE);
+    g_assert_nonnull (strstr (text, "[\"Banking, Financial Services\",\"ACME\",\"acme\"]"));
+    g_assert_nonnull (strstr (text, "\"points\":150"));
+    g_assert_nonnull (strstr (text, "\"mql\":42.5"));
+    assert_preview_matches (f->page, f->store);
+  }
 
   /* a broken model is refused with where and why; the draft stays as it was */
   g_clear_object (&draft);

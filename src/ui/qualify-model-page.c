@@ -187,11 +187,17 @@ set_number (JsonObject *object,
     json_object_set_double_member (object, member, value);
 }
 
+/* A rule switched off, kept in a draft carried across a reload. */
+#define DISABLED_MEMBER "x-qualify-switched-off"
+
 /* The draft as the model's JSON. @maps (optional) receives, per section, the
- * rows in the order of the JSON array (rules switched off are left out). */
+ * rows in the order of the JSON array. Rules switched off are left out, or,
+ * with @keep_disabled, kept and marked with DISABLED_MEMBER (not a valid model:
+ * only for rebuilding the editor). */
 static JsonNode *
-build_draft_node (QualifyModelPage *self,
-                  GPtrArray        *maps[N_SECTIONS])
+build_draft_node_full (QualifyModelPage *self,
+                       GPtrArray        *maps[N_SECTIONS],
+                       gboolean          keep_disabled)
 {
   JsonObject *root = json_object_new ();
   JsonObject *th = json_object_new ();
@@ -212,7 +218,16 @@ build_draft_node (QualifyModelPage *self,
           QualifyRuleRow *row = g_ptr_array_index (rows, i);
 
           if (!qualify_rule_row_get_enabled (row))
-            continue;
+            {
+              if (keep_disabled)
+                {
+                  JsonObject *rule = qualify_rule_row_dup_rule (row);
+
+                  json_object_set_boolean_member (rule, DISABLED_MEMBER, TRUE);
+                  json_array_add_object_element (array, rule);
+                }
+              continue;
+            }
           json_array_add_object_element (array, qualify_rule_row_dup_rule (row));
           if (maps != NULL)
             g_ptr_array_add (maps[s], g_object_ref (row));
@@ -231,6 +246,13 @@ build_draft_node (QualifyModelPage *self,
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, root);
   return node;
+}
+
+static JsonNode *
+build_draft_node (QualifyModelPage *self,
+                  GPtrArray        *maps[N_SECTIONS])
+{
+  return build_draft_node_full (self, maps, FALSE);
 }
 
 static void
@@ -937,8 +959,14 @@ add_rule_row (QualifyModelPage *self,
               JsonObject       *rule,
               int               position)
 {
-  GtkWidget *row = qualify_rule_row_new (sections[section].kind, rule,
-                                         (const char * const *) self->fields, self->kinds);
+  gboolean switched_off = json_object_has_member (rule, DISABLED_MEMBER);
+  GtkWidget *row;
+
+  if (switched_off)
+    json_object_remove_member (rule, DISABLED_MEMBER);
+  row = qualify_rule_row_new (sections[section].kind, rule, (const char * const *) self->fields, self->kinds);
+  if (switched_off)
+    qualify_rule_row_set_enabled (QUALIFY_RULE_ROW (row), FALSE);
 
   g_signal_connect_object (row, "changed", G_CALLBACK (rule_changed_cb), self, 0);
   g_signal_connect_object (row, "action", G_CALLBACK (rule_action_cb), self, 0);
@@ -1040,8 +1068,15 @@ slider_row (QualifyModelPage *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  /* the slider moves in the steps the number shows, so the draft holds
+   * exactly what the user sees */
   if (value != (double) (gint64) value)
-    gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
+    {
+      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
+      gtk_range_set_round_digits (GTK_RANGE (scale), 1);
+    }
+  else
+    gtk_range_set_round_digits (GTK_RANGE (scale), 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), scale);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
   g_signal_connect_object (adj, "value-changed", G_CALLBACK (value_changed_cb), self, G_CONNECT_SWAPPED);
@@ -1441,13 +1476,23 @@ applied_cb (GObject      *source,
   self->applying = FALSE;
   set_busy (self, self->running > 0, NULL);
   if (QUALIFY_WHATIF (source) != self->whatif)
-    return;
+    {
+      /* reloaded meanwhile (its editor was built while applying) */
+      if (self->valid)
+        update_state (self, NULL);
+      else
+        update_actions (self);
+      return;
+    }
   if (version <= 0)
     {
       g_autofree char *text = g_strdup_printf (_("Not applied: %s"), error->message);
 
       toast (self, text);
       update_state (self, NULL);
+      /* run_apply() dropped the pending preview: bring it back */
+      schedule_evaluation (self);
+      update_actions (self);
       return;
     }
   {
@@ -1908,7 +1953,7 @@ qualify_model_page_set_workspace (QualifyModelPage *self,
    * previews it against the new data; another workspace drops it */
   g_clear_pointer (&self->pending_draft, json_node_unref);
   if (g_strcmp0 (path, self->path) == 0 && self->dirty && self->name_row != NULL)
-    self->pending_draft = build_draft_node (self, NULL);
+    self->pending_draft = build_draft_node_full (self, NULL, TRUE);
   g_free (self->path);
   self->path = g_strdup (path);
   load_workspace (self);

@@ -137,18 +137,22 @@ spin_output_cb (GtkSpinButton *spin,
   return TRUE;
 }
 
-/* "No decay" (any text that is not a number) reads as 0 */
+/* "No decay" (any text that is not a number) reads as 0 where 0 has a name;
+ * elsewhere text that is not a number is refused and the value stays. */
 static int
 spin_input_cb (GtkSpinButton *spin,
                double        *new_value,
                gpointer       user_data)
 {
+  const char *zero_text = user_data;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
   char *end = NULL;
   double value = g_ascii_strtod (text, &end);
 
   if (end == text)
     {
+      if (zero_text == NULL)
+        return GTK_INPUT_ERROR;
       *new_value = 0;
       return TRUE;
     }
@@ -163,7 +167,8 @@ new_spin (double      lower,
           const char *a11y_label,
           const char *zero_text)
 {
-  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 1);
+  /* the editor's range never clamps a value the model already has */
+  GtkWidget *spin = gtk_spin_button_new_with_range (MIN (lower, value), MAX (upper, value), 1);
 
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
@@ -173,7 +178,7 @@ new_spin (double      lower,
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y_label, -1);
   gtk_widget_set_tooltip_text (spin, a11y_label);
   g_signal_connect (spin, "output", G_CALLBACK (spin_output_cb), (gpointer) zero_text);
-  g_signal_connect (spin, "input", G_CALLBACK (spin_input_cb), NULL);
+  g_signal_connect (spin, "input", G_CALLBACK (spin_input_cb), (gpointer) zero_text);
   spin_output_cb (GTK_SPIN_BUTTON (spin), (gpointer) zero_text);
   return GTK_SPIN_BUTTON (spin);
 }
@@ -753,6 +758,14 @@ gboolean
 qualify_rule_row_get_enabled (QualifyRuleRow *self)
 {
   return gtk_switch_get_active (self->enabled);
+}
+
+void
+qualify_rule_row_set_enabled (QualifyRuleRow *self,
+                              gboolean        enabled)
+{
+  g_return_if_fail (QUALIFY_IS_RULE_ROW (self));
+  gtk_switch_set_active (self->enabled, enabled);
 }
 
 void

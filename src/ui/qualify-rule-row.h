@@ -48,6 +48,8 @@ const char      *qualify_rule_row_get_field       (QualifyRuleRow     *self);
 /* The rule as the model's JSON (new object). */
 JsonObject      *qualify_rule_row_dup_rule        (QualifyRuleRow     *self);
 gboolean         qualify_rule_row_get_enabled     (QualifyRuleRow     *self);
+void             qualify_rule_row_set_enabled     (QualifyRuleRow     *self,
+                                                   gboolean            enabled);
 /* What the rule matches in the latest what-if; @known FALSE = not evaluated. */
 void             qualify_rule_row_set_stats       (QualifyRuleRow     *self,
                                                    gboolean            known,

@@ -178,7 +178,18 @@ has_item (QualifyValueEditor *self,
   return FALSE;
 }
 
-/* Adds "a, b; c" as three chips; returns whether anything was added. */
+/* One chip, exactly as given (a stored value or a suggestion may contain a comma). */
+static void
+add_item (QualifyValueEditor *self,
+          const char         *item)
+{
+  g_ptr_array_add (self->items, g_strdup (item));
+  append_chip_widget (self, item);
+}
+
+/* Adds what the user typed, "a, b; c", as three chips (matching is
+ * case-insensitive, so "ACME" after "acme" adds nothing); returns whether
+ * anything was added. */
 static gboolean
 add_items (QualifyValueEditor *self,
            const char         *text)
@@ -192,8 +203,7 @@ add_items (QualifyValueEditor *self,
 
       if (*item == '\0' || has_item (self, item))
         continue;
-      g_ptr_array_add (self->items, g_strdup (item));
-      append_chip_widget (self, item);
+      add_item (self, item);
       added = TRUE;
     }
   return added;
@@ -237,7 +247,8 @@ suggestion_clicked_cb (GtkButton          *button,
   self->silent++;
   if (self->operand == QUALIFY_OPERAND_LIST)
     {
-      add_items (self, value);
+      if (!has_item (self, value))
+        add_item (self, value);
       gtk_editable_set_text (GTK_EDITABLE (self->chip_entry), "");
     }
   else
@@ -397,7 +408,7 @@ set_strings (QualifyValueEditor *self,
       break;
     case QUALIFY_OPERAND_LIST:
       for (guint i = 0; i < strings->len; i++)
-        add_items (self, g_ptr_array_index (strings, i));
+        add_item (self, g_ptr_array_index (strings, i));
       break;
     case QUALIFY_OPERAND_NONE:
     default:
