@@ -148,6 +148,8 @@ qualify_histogram_class_init (QualifyHistogramClass *klass)
 static void
 qualify_histogram_init (QualifyHistogram *self)
 {
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Score distribution, active model and draft"), -1);
 }
 
 GtkWidget *
@@ -179,8 +181,9 @@ qualify_histogram_set_result (QualifyHistogram          *self,
             above_a += result->histogram_active[i];
             above_d += result->histogram_draft[i];
           }
-      description = g_strdup_printf (_("Score distribution: %llu leads at or above the MQL "
-                                       "threshold %.0f with the draft, %llu with the active model"),
+      /* whole bins only: "about" */
+      description = g_strdup_printf (_("About %llu leads at or above the MQL threshold %.0f "
+                                       "with the draft, %llu with the active model"),
                                      (unsigned long long) above_d, result->mql_threshold, (unsigned long long) above_a);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
     }

@@ -156,6 +156,8 @@ qualify_matrix_class_init (QualifyMatrixClass *klass)
 static void
 qualify_matrix_init (QualifyMatrix *self)
 {
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Leads by fit grade and engagement band"), -1);
 }
 
 GtkWidget *

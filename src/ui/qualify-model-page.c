@@ -907,9 +907,16 @@ rule_action_cb (QualifyRuleRow   *row,
       g_autofree char *text = g_strdup_printf (_("Removed “%s”"),
                                                adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
 
+      GtkWidget *next = gtk_widget_get_next_sibling (GTK_WIDGET (row));
+
+      if (next == NULL)
+        next = gtk_widget_get_prev_sibling (GTK_WIDGET (row));
       if (self->invalid_row == row)
         g_clear_object (&self->invalid_row);
       gtk_list_box_remove (list, GTK_WIDGET (row));
+      /* keyboard focus goes to a neighbour, not back to the window */
+      if (next != NULL)
+        gtk_widget_grab_focus (next);
       toast (self, text);
     }
   else if (g_str_equal (action, "duplicate"))

@@ -188,6 +188,14 @@ summary_row (AdwPreferencesGroup *group,
 }
 
 static void
+clear_summary (QualifyVersionDialog *self)
+{
+  for (guint i = 0; i < self->summary_groups->len; i++)
+    adw_preferences_page_remove (self->summary_page, g_ptr_array_index (self->summary_groups, i));
+  g_ptr_array_set_size (self->summary_groups, 0);
+}
+
+static void
 fill_summary (QualifyVersionDialog *self,
               QualifyModel         *model)
 {
@@ -195,9 +203,7 @@ fill_summary (QualifyVersionDialog *self,
   const char * const *ready;
   GString *text;
 
-  for (guint i = 0; i < self->summary_groups->len; i++)
-    adw_preferences_page_remove (self->summary_page, g_ptr_array_index (self->summary_groups, i));
-  g_ptr_array_set_size (self->summary_groups, 0);
+  clear_summary (self);
 
   group = summary_group (self, _("Ideal Customer Profile"));
   for (guint i = 0; i < qualify_model_get_n_fit_rules (model); i++)
@@ -278,13 +284,27 @@ view_version (QualifyVersionDialog *self,
   QualifyModelVersion *v = find_version (self, version);
 
   if (json == NULL)
-    json = g_strdup (error->message);
+    {
+      /* never the previous version's summary under this version's title */
+      clear_summary (self);
+      json = g_strdup (error->message);
+    }
   else
     {
-      g_autoptr(QualifyModel) model = qualify_model_new_from_data (json, -1, NULL);
+      g_autoptr(GError) parse_error = NULL;
+      g_autoptr(QualifyModel) model = qualify_model_new_from_data (json, -1, &parse_error);
 
       if (model != NULL)
         fill_summary (self, model);
+      else
+        {
+          g_autofree char *escaped = g_markup_escape_text (parse_error->message, -1);
+          AdwPreferencesGroup *group;
+
+          clear_summary (self);
+          group = summary_group (self, _("This Version Cannot Be Read"));
+          adw_preferences_group_set_description (group, escaped);
+        }
     }
   self->viewing = version;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->json_view), json, -1);
