@@ -363,7 +363,7 @@ test_model_page_validation (Fixture       *f,
   wait_for (debounced, f->page, "the validation");
   g_assert_false (_qualify_model_page_can_apply (f->page));
   g_assert_nonnull (_qualify_rule_row_get_error (row));
-  g_assert_nonnull (strstr (_qualify_rule_row_get_error (row), "value"));
+  g_assert_nonnull (strstr (_qualify_rule_row_get_error (row), "Value: "));
   g_assert_nonnull (strstr (_qualify_model_page_get_state_text (f->page), "Cannot apply"));
   g_assert_nonnull (strstr (_qualify_model_page_get_state_text (f->page), "Company size"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (_qualify_value_editor_get_range_end (editor)), "error"));

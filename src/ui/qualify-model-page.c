@@ -271,6 +271,23 @@ clear_problem (QualifyModelPage *self)
   g_clear_object (&self->invalid_widget);
 }
 
+/* What the editor calls a rule's JSON member. */
+static const char *
+member_display_name (const char *member)
+{
+  static const struct { const char *member; const char *name; } names[] = {
+    { "value", N_("Value") }, { "points", N_("Points") }, { "field", N_("Field") }, { "op", N_("Condition") },
+    { "event", N_("Event type") }, { "match", N_("Detail pattern") }, { "half_life_days", N_("Half-life") },
+    { "cap", N_("Cap") }, { "within_days", N_("Only the last days") }, { "label", N_("Label") },
+    { "id", N_("Rule id") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (member, names[i].member))
+      return _(names[i].name);
+  return member;
+}
+
 /* The core's error starts with the JSON path ("$.fit[1].value: must be …"):
  * show it at the row or field it names. Returns the text for the header. */
 static char *
@@ -297,7 +314,9 @@ show_problem (QualifyModelPage *self,
         if (g_str_equal (section, sections[s].member) && i < maps[s]->len)
           {
             QualifyRuleRow *row = g_ptr_array_index (maps[s], i);
-            g_autofree char *text = *member ? g_strdup_printf ("%s %s", member, what) : g_strdup (what);
+            /* Translators: what the editor calls the part of a rule, then what is wrong with it */
+            g_autofree char *text = *member ? g_strdup_printf (_("%s: %s"), member_display_name (member), what)
+                                            : g_strdup (what);
             const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
 
             qualify_rule_row_set_error (row, *member ? member : NULL, text);
