@@ -617,7 +617,16 @@ show_result (QualifyModelPage *self,
         /* Translators: "+214 MQL": the change in MQLs */
         headline = g_strdup_printf (_("%s MQL"), m);
       /* Translators: how many leads newly qualify (MQL or SQL) and how many drop out */
-      detail = g_strdup_printf (_("%s leads would newly qualify and %s would drop out."), up, down);
+      {
+        /* Translators: the first part of "3 leads would newly qualify and 1 would drop out." */
+        g_autofree char *first = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s lead would newly qualify",
+                                                               "%s leads would newly qualify",
+                                                               r->n_newly_qualified), up);
+
+        /* Translators: the whole sentence: "3 leads would newly qualify" and how many drop out */
+        detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %s would drop out.",
+                                               "%s and %s would drop out.", r->n_dropped), first, down);
+      }
       gtk_widget_add_css_class (GTK_WIDGET (self->delta_label), mql_delta >= 0 ? "delta-up" : "delta-down");
     }
   gtk_label_set_text (self->delta_label, headline);

@@ -789,10 +789,15 @@ qualify_rule_row_set_stats (QualifyRuleRow *self,
   nl = qualify_format_count (leads);
   if (self->kind == QUALIFY_RULE_ENGAGEMENT)
     {
+      g_autofree char *event_text = NULL;
+      g_autofree char *lead_text = NULL;
+
       ne = qualify_format_count (events);
-      /* Translators: what an engagement rule matches now */
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s events\n%s lead", "%s events\n%s leads", leads),
-                              ne, nl);
+      /* Translators: what an engagement rule matches now, first line */
+      event_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events", events), ne);
+      /* Translators: what an engagement rule matches now, second line */
+      lead_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s lead", "%s leads", leads), nl);
+      text = g_strdup_printf ("%s\n%s", event_text, lead_text);
     }
   else
     /* Translators: how many leads a rule matches now */
