@@ -67,20 +67,20 @@ format_number (double value)
 }
 
 /* "10,000,000", " 5000 ", "0.5" → number; anything else → FALSE */
+/* The same lenient numbers the importer reads ("1,200", "1.2M", "$5,000,000");
+ * ambiguous text such as "1,5,0" is refused rather than guessed. */
 static gboolean
 parse_number (const char *text,
               double     *value)
 {
-  g_autoptr(GString) clean = g_string_new (NULL);
-  char *end = NULL;
+  const char *p = text;
 
-  for (const char *p = text; *p; p++)
-    if (*p != ',' && *p != '_' && !g_ascii_isspace (*p))
-      g_string_append_c (clean, *p);
-  if (clean->len == 0)
+  while (g_ascii_isspace (*p))
+    p++;
+  /* "51-200" is a range to the importer (its lower bound); here it is a typo */
+  if (*p != '\0' && strchr (p + 1, '-') != NULL && !strstr (p, "e-") && !strstr (p, "E-"))
     return FALSE;
-  *value = g_ascii_strtod (clean->str, &end);
-  return end != NULL && *end == '\0';
+  return qualify_parse_number (p, value);
 }
 
 static JsonNode *
