@@ -606,6 +606,11 @@ test_suggestions (void)
   g_assert_true (g_strv_contains ((const char * const *) fields, "Persona"));   /* custom */
   g_assert_cmpint (qualify_whatif_get_field_kind (whatif, "Persona"), ==, QUALIFY_VALUE_KIND_TEXT);
   g_assert_cmpint (qualify_whatif_get_field_kind (whatif, "employees"), ==, QUALIFY_VALUE_KIND_NUMBER);
+  /* the page's quick guess from a sample agrees with the whole column */
+  g_assert_cmpint (qualify_field_kind_guess (store, "Persona", 50), ==, QUALIFY_VALUE_KIND_TEXT);
+  g_assert_cmpint (qualify_field_kind_guess (store, "Budget", 50), ==, qualify_whatif_get_field_kind (whatif, "Budget"));
+  g_assert_cmpint (qualify_field_kind_guess (store, "employees", 50), ==, QUALIFY_VALUE_KIND_NUMBER);
+  g_assert_cmpint (qualify_field_kind_guess (store, "No such field", 50), ==, QUALIFY_VALUE_KIND_TEXT);
   {
     g_autoptr(GPtrArray) personas = qualify_whatif_dup_field_values (whatif, "Persona", NULL, 0, &error);
 

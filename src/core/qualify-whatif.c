@@ -2001,13 +2001,78 @@ qualify_whatif_list_fields (QualifyWhatIf *self)
   return g_strv_builder_end (builder);
 }
 
+/* NUMBER when every value parses as a number, LIST when any has a ';'. */
+typedef struct
+{
+  guint    n;
+  gboolean all_numbers;
+  gboolean any_list;
+} KindVote;
+
+static void
+kind_vote (KindVote   *vote,
+           const char *value)
+{
+  double number;
+
+  vote->n++;
+  vote->all_numbers &= qualify_parse_number (value, &number);
+  vote->any_list |= strchr (value, ';') != NULL;
+}
+
+static QualifyValueKind
+kind_vote_result (const KindVote *vote)
+{
+  if (vote->n == 0)
+    return QUALIFY_VALUE_KIND_TEXT;
+  return vote->all_numbers ? QUALIFY_VALUE_KIND_NUMBER
+                           : vote->any_list ? QUALIFY_VALUE_KIND_LIST : QUALIFY_VALUE_KIND_TEXT;
+}
+
+QualifyValueKind
+qualify_field_kind_guess (QualifyStore *store,
+                          const char   *field,
+                          guint         sample)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) path = g_string_new ("$.\"");
+  KindVote vote = { 0, TRUE, FALSE };
+  QualifyField f;
+
+  g_return_val_if_fail (QUALIFY_IS_STORE (store), QUALIFY_VALUE_KIND_TEXT);
+  g_return_val_if_fail (field != NULL, QUALIFY_VALUE_KIND_TEXT);
+
+  if (qualify_field_from_name (field, &f))
+    return qualify_field_kind_for (field);
+
+  /* a JSON path with the key quoted: "$.\"Company Type\"" */
+  for (const char *p = field; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (path, '\\');
+      g_string_append_c (path, *p);
+    }
+  g_string_append_c (path, '"');
+  if (!(stmt = _qualify_store_prepare (store,
+                                       "SELECT v FROM (SELECT json_extract (custom, ?1) AS v FROM leads"
+                                       " WHERE custom IS NOT NULL) WHERE v IS NOT NULL AND v <> '' LIMIT ?2",
+                                       NULL)))
+    return QUALIFY_VALUE_KIND_TEXT;
+  sqlite3_bind_text (stmt, 1, path->str, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, sample > 0 ? sample : 1000);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    kind_vote (&vote, (const char *) sqlite3_column_text (stmt, 0));
+
+  return kind_vote_result (&vote);
+}
+
 QualifyValueKind
 qualify_whatif_get_field_kind (QualifyWhatIf *self,
                                const char    *field)
 {
   const QualifyColumn *column;
   QualifyField f;
-  gboolean all_numbers = TRUE, any_list = FALSE;
+  KindVote vote = { 0, TRUE, FALSE };
 
   g_return_val_if_fail (QUALIFY_IS_WHATIF (self), QUALIFY_VALUE_KIND_TEXT);
   g_return_val_if_fail (field != NULL, QUALIFY_VALUE_KIND_TEXT);
@@ -2022,15 +2087,9 @@ qualify_whatif_get_field_kind (QualifyWhatIf *self,
     return QUALIFY_VALUE_KIND_TEXT;
 
   for (guint id = 1; id < column->normal->len; id++)
-    {
-      const char *value = g_ptr_array_index (column->normal, id);
-      double number;
+    kind_vote (&vote, g_ptr_array_index (column->normal, id));
 
-      all_numbers &= qualify_parse_number (value, &number);
-      any_list |= strchr (value, ';') != NULL;
-    }
-
-  return all_numbers ? QUALIFY_VALUE_KIND_NUMBER : any_list ? QUALIFY_VALUE_KIND_LIST : QUALIFY_VALUE_KIND_TEXT;
+  return kind_vote_result (&vote);
 }
 
 GPtrArray *

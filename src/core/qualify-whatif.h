@@ -209,6 +209,12 @@ GStrv                qualify_whatif_list_fields    (QualifyWhatIf        *self);
  * numbers is NUMBER, and one with ';'-separated values is LIST. */
 QualifyValueKind     qualify_whatif_get_field_kind (QualifyWhatIf        *self,
                                                     const char           *field);
+/* The same judged from at most @sample stored values of a custom field, read
+ * through @store (any connection; a what-if's lock is not taken): milliseconds
+ * where loading the whole column costs about a second at 1M leads. */
+QualifyValueKind     qualify_field_kind_guess      (QualifyStore         *store,
+                                                    const char           *field,
+                                                    guint                 sample);
 /* Distinct non-empty values of @field starting with @prefix (case-insensitive;
  * NULL/"" = all) with their lead counts, most frequent first, at most @limit
  * (0 = all). For LIST fields, the items. Of QualifyValueCount. */

@@ -1364,26 +1364,49 @@ whatif_thread (GTask        *task,
   g_task_return_pointer (task, l, (GDestroyNotify) loaded_free);
 }
 
+typedef struct
+{
+  char  *path;
+  GStrv  fields;
+} KindsData;
+
+static void
+kinds_data_free (KindsData *data)
+{
+  g_free (data->path);
+  g_strfreev (data->fields);
+  g_free (data);
+}
+
+/* Custom fields' kinds from a sample of their values, on a connection of its
+ * own: the what-if stays free for the user's first edits. */
 static void
 kinds_thread (GTask        *task,
               gpointer      source,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  QualifyWhatIf *whatif = source;
-  GStrv fields = task_data;
-  GHashTable *kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  KindsData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyStore) store = qualify_store_open (data->path, &error);
+  GHashTable *kinds;
   gint64 start = g_get_monotonic_time ();
 
-  for (guint i = 0; fields[i] != NULL; i++)
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; data->fields[i] != NULL; i++)
     {
       QualifyField field;
 
-      if (!qualify_field_from_name (fields[i], &field))
-        g_hash_table_insert (kinds, g_strdup (fields[i]),
-                             GINT_TO_POINTER (qualify_whatif_get_field_kind (whatif, fields[i]) + 1));
+      if (!qualify_field_from_name (data->fields[i], &field))
+        g_hash_table_insert (kinds, g_strdup (data->fields[i]),
+                             GINT_TO_POINTER (qualify_field_kind_guess (store, data->fields[i], 2000) + 1));
     }
-  g_debug ("Kinds of %u custom fields found in %.1f ms", g_hash_table_size (kinds),
+  g_debug ("Kinds of %u custom fields guessed in %.1f ms", g_hash_table_size (kinds),
            (g_get_monotonic_time () - start) / 1000.0);
   g_task_return_pointer (task, kinds, (GDestroyNotify) g_hash_table_unref);
 }
@@ -1410,8 +1433,11 @@ static void
 find_custom_kinds (QualifyModelPage *self)
 {
   g_autoptr(GTask) task = g_task_new (self->whatif, NULL, kinds_cb, g_object_ref (self));
+  KindsData *data = g_new0 (KindsData, 1);
 
-  g_task_set_task_data (task, g_strdupv (self->fields), (GDestroyNotify) g_strfreev);
+  data->path = g_strdup (self->path);
+  data->fields = g_strdupv (self->fields);
+  g_task_set_task_data (task, data, (GDestroyNotify) kinds_data_free);
   g_task_run_in_thread (task, kinds_thread);
 }
 
