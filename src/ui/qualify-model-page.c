@@ -110,7 +110,7 @@ struct _QualifyModelPage
   QualifyWhatIfResult *result;
   JsonNode            *pending_draft;   /* an edited draft kept across a reload */
   GCancellable        *cancellable;     /* loading */
-  gboolean             reload_on_root;  /* a load was stopped by leaving the window */
+  gboolean             load_pending;    /* load when next shown (set while hidden, or stopped) */
   guint                debounce_id;
   guint                generation;
   guint                running;
@@ -1493,12 +1493,10 @@ whatif_loaded_cb (GObject      *source,
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
 
+/* Forgets the loaded workspace (its what-if holds every event in memory). */
 static void
-load_workspace (QualifyModelPage *self)
+unload_workspace (QualifyModelPage *self)
 {
-  g_autoptr(GTask) task = NULL;
-
-  self->reload_on_root = FALSE;
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -1506,7 +1504,18 @@ load_workspace (QualifyModelPage *self)
   if (self->whatif != NULL)
     g_object_set_data (G_OBJECT (self->whatif), "qualify-model-page", NULL);
   g_clear_object (&self->whatif);
+  g_clear_pointer (&self->result, qualify_whatif_result_free);
+  self->running = 0;
   self->dirty = FALSE;
+}
+
+static void
+load_workspace (QualifyModelPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  self->load_pending = FALSE;
+  unload_workspace (self);
   if (self->path == NULL)
     {
       AdwStatusPage *empty = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->stack, "empty"));
@@ -1868,22 +1877,21 @@ qualify_model_page_unroot (GtkWidget *widget)
   if (self->cancellable != NULL && self->whatif == NULL && !g_cancellable_is_cancelled (self->cancellable))
     {
       g_cancellable_cancel (self->cancellable);
-      self->reload_on_root = TRUE;
+      self->load_pending = TRUE;
     }
   GTK_WIDGET_CLASS (qualify_model_page_parent_class)->unroot (widget);
 }
 
+/* The what-if loads every event (hundreds of MB and seconds of both cores at
+ * 1M leads): only once somebody opens the Model view. */
 static void
-qualify_model_page_root (GtkWidget *widget)
+qualify_model_page_map (GtkWidget *widget)
 {
   QualifyModelPage *self = QUALIFY_MODEL_PAGE (widget);
 
-  GTK_WIDGET_CLASS (qualify_model_page_parent_class)->root (widget);
-  if (self->reload_on_root)
-    {
-      self->reload_on_root = FALSE;
-      load_workspace (self);
-    }
+  GTK_WIDGET_CLASS (qualify_model_page_parent_class)->map (widget);
+  if (self->load_pending)
+    load_workspace (self);
 }
 
 static void
@@ -1929,7 +1937,7 @@ qualify_model_page_class_init (QualifyModelPageClass *klass)
 
   object_class->dispose = qualify_model_page_dispose;
   object_class->finalize = qualify_model_page_finalize;
-  widget_class->root = qualify_model_page_root;
+  widget_class->map = qualify_model_page_map;
   widget_class->unroot = qualify_model_page_unroot;
 
   signals[OPEN_LEAD] = g_signal_new ("open-lead", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -2017,7 +2025,14 @@ qualify_model_page_set_workspace (QualifyModelPage *self,
     self->pending_draft = build_draft_node_full (self, NULL, TRUE);
   g_free (self->path);
   self->path = g_strdup (path);
-  load_workspace (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) || path == NULL)
+    load_workspace (self);
+  else
+    {
+      unload_workspace (self);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+      self->load_pending = TRUE;
+    }
 }
 
 gboolean
