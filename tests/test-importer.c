@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "qualify-csv-reader.h"
 #include "qualify-importer.h"
@@ -129,6 +130,8 @@ import_file (QualifyStore        *store,
   g_autoptr(GError) error = NULL;
   g_autoptr(QualifyImporter) importer = qualify_importer_new (store, kind, path);
 
+  /* like the CLI: this connection is the test's own */
+  qualify_importer_set_exclusive (importer, TRUE);
   for (guint i = 0; maps != NULL && maps[i] != NULL; i++)
     {
       qualify_importer_add_mapping (importer, maps[i], &error);
@@ -834,6 +837,24 @@ test_importer_upsert_bulk (void)
                                  "INSERT INTO leads (email) VALUES ('p3@dup.example')", NULL, NULL, NULL),
                    ==, SQLITE_CONSTRAINT_UNIQUE);
   g_assert_cmpint (query_int (store, "SELECT max(id) FROM leads"), ==, 500);
+  g_assert_cmpint (query_int (store, "SELECT id FROM leads WHERE email = 'p499@dup.example'"), ==, 500);
+
+  /* It ran with a rollback journal; the workspace is back in WAL mode. */
+  {
+    g_autofree char *mode = query_text (store, "PRAGMA journal_mode");
+    g_assert_cmpstr (mode, ==, "wal");
+  }
+  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 1);
+
+  /* Emptied again, the same connection takes the bulk path a second time. */
+  g_assert_cmpint (sqlite3_exec (_qualify_store_get_db (store), "DELETE FROM leads", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_clear_object (&importer);
+  importer = import_file (store, QUALIFY_IMPORT_LEADS, path, NULL, &stats);
+  g_assert_cmpuint (stats.created, ==, 500);
+  g_assert_cmpuint (stats.updated, ==, 500);
+  g_assert_cmpint (query_int (store, "SELECT employees FROM leads WHERE email = 'p7@dup.example'"), ==, 10507);
+  g_assert_cmpint (query_int (store, "SELECT max(id) FROM leads"), ==, 500);
 }
 
 /* Cancelling a bulk load into an empty workspace leaves it empty, with its index. */
@@ -850,12 +871,111 @@ test_importer_cancel_bulk (void)
   QualifyImportStats stats;
 
   importer = qualify_importer_new (store, QUALIFY_IMPORT_LEADS, path);
+  qualify_importer_set_exclusive (importer, TRUE);
   g_assert_true (qualify_importer_prepare (importer, 0, &error));
   g_assert_false (qualify_importer_run (importer, cancellable, cancel_progress_cb, &data, &stats, &error));
   g_assert_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_CANCELLED);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
   g_assert_false (_qualify_store_in_transaction (store));
+  {
+    g_autofree char *mode = query_text (store, "PRAGMA journal_mode");
+    g_assert_cmpstr (mode, ==, "wal");
+  }
+  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 1);
+}
+
+static void
+crash_progress_cb (double   fraction,
+                   guint64  rows,
+                   gpointer user_data)
+{
+  if (rows >= 30000)
+    _exit (0);
+}
+
+/* The process dies in the middle of a bulk load (which runs with a rollback
+ * journal, its pages already partly in the file): the next open rolls the hot
+ * journal back, and the workspace is empty, indexed, intact and in WAL mode. */
+static void
+test_importer_crash_bulk (void)
+{
+  g_autofree char *name = g_strdup_printf ("qualify-crash-%d",
+                                           g_test_subprocess () ? (int) getppid () : (int) getpid ());
+  g_autofree char *dir = g_build_filename (g_get_tmp_dir (), name, NULL);
+  g_autofree char *db = g_build_filename (dir, "w.qualify", NULL);
+  g_autofree char *journal = g_strconcat (db, "-journal", NULL);
+  g_autofree char *csv = g_build_filename (dir, "many.csv", NULL);
+  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyImporter) importer = NULL;
+  g_autoptr(GError) error = NULL;
+  QualifyImportStats stats;
+
+  if (g_test_subprocess ())
+    {
+      g_assert_nonnull ((store = qualify_store_open (db, &error)));
+      /* A tiny cache: most new pages reach the file before the crash. */
+      g_assert_true (_qualify_store_exec (store, "PRAGMA cache_size = 20", NULL));
+      importer = qualify_importer_new (store, QUALIFY_IMPORT_LEADS, csv);
+      qualify_importer_set_exclusive (importer, TRUE);
+      g_assert_true (qualify_importer_prepare (importer, 0, &error));
+      qualify_importer_run (importer, NULL, crash_progress_cb, NULL, &stats, &error);
+      g_assert_not_reached ();
+    }
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_ptr_array_add (temp_dirs, g_strdup (dir));
+  g_free (generate_leads (dir, 100000));
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
+
+  g_assert_nonnull ((store = qualify_store_open (db, &error)));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
+  {
+    g_autofree char *mode = query_text (store, "PRAGMA journal_mode");
+    g_autofree char *check = query_text (store, "PRAGMA integrity_check");
+    g_assert_cmpstr (mode, ==, "wal");
+    g_assert_cmpstr (check, ==, "ok");
+  }
+
+  importer = import_file (store, QUALIFY_IMPORT_LEADS, csv, NULL, &stats);
+  g_assert_cmpuint (stats.created, ==, 100000);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 100000);
+}
+
+/* With another connection open the workspace cannot leave WAL: the bulk load
+ * goes through the WAL, at once (no wait for the busy timeout). */
+static void
+test_importer_bulk_other_connection (void)
+{
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autoptr(QualifyStore) other = NULL;
+  g_autoptr(QualifyImporter) importer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = generate_leads (dir, 20000);
+  QualifyImportStats stats;
+  gint64 started;
+
+  other = qualify_store_open (qualify_store_get_path (store), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (other, "SELECT count(*) FROM leads"), ==, 0);
+
+  started = g_get_monotonic_time ();
+  importer = import_file (store, QUALIFY_IMPORT_LEADS, path, NULL, &stats);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 4 * G_USEC_PER_SEC);
+  g_assert_cmpuint (stats.created, ==, 20000);
+  g_assert_cmpint (query_int (other, "SELECT count(*) FROM leads"), ==, 20000);
+  {
+    g_autofree char *mode = query_text (store, "PRAGMA journal_mode");
+    g_assert_cmpstr (mode, ==, "wal");
+  }
 }
 
 static void
@@ -1118,6 +1238,8 @@ main (int   argc,
   g_test_add_func ("/importer/upsert-bulk", test_importer_upsert_bulk);
   g_test_add_func ("/importer/cancel-rolls-back", test_importer_cancel_rolls_back);
   g_test_add_func ("/importer/cancel-bulk", test_importer_cancel_bulk);
+  g_test_add_func ("/importer/crash-bulk", test_importer_crash_bulk);
+  g_test_add_func ("/importer/bulk-other-connection", test_importer_bulk_other_connection);
   g_test_add_func ("/importer/cancelled-before", test_importer_interrupt_from_thread);
   g_test_add_func ("/importer/events-bulk", test_importer_events_bulk);
   g_test_add_func ("/importer/encoding-error", test_importer_encoding_error_rolls_back);

@@ -445,6 +445,8 @@ cmd_import (Cli     *cli,
     return -1;
 
   importer = qualify_importer_new (store, kind, argv[2]);
+  /* nothing else opens the workspace while the CLI imports */
+  qualify_importer_set_exclusive (importer, TRUE);
   if (encoding != NULL)
     qualify_importer_set_encoding (importer, encoding);
   if (delimiter != 0)

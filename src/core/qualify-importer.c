@@ -97,6 +97,7 @@ struct _QualifyImporter
 
   char              *requested_encoding;
   char               requested_delimiter;
+  gboolean           exclusive;
   char              *encoding;
   char               delimiter;
 
@@ -200,6 +201,8 @@ static const Alias event_aliases[] = {
 /* Leads are upserted LEADS_PER_STATEMENT rows per statement: one
  * sqlite3_step() per row costs about as much as the insert itself. */
 #define LEADS_PER_STATEMENT 32
+/* A bulk load inserts up to BULK_ROWS pending rows with one step. */
+#define BULK_ROWS           1024
 
 typedef enum
 {
@@ -213,9 +216,10 @@ typedef struct
 {
   ValueKind    kind;
   int          len;
-  const char  *text;   /* valid until the rows are flushed */
+  const char  *text;   /* valid until the rows are flushed; while the reader thread
+                        converts a batch, NULL for a text in the batch's arena */
   double       d;
-  gint64       i;
+  gint64       i;      /* VALUE_INT; for a text in the arena, its offset */
 } LeadValue;
 
 /* Plan of a run, derived from the mappings */
@@ -234,9 +238,25 @@ typedef struct
   int       index;     /* QualifyField or EventColumn */
   int       param;     /* leads: SQL parameter */
   char     *json_key;  /* custom: the name as a JSON string, quoted */
-  GString  *scratch[LEADS_PER_STATEMENT]; /* per pending row: rewritten values
-                                            (domain, technologies) */
 } ColPlan;
+
+/* The emails of a bulk load and their ids: open addressing, one slot read per
+ * probe (the hash is in the slot, the email is compared only when it matches).
+ * A GHashTable keeps hashes, keys and values apart: three cache misses a probe
+ * once a million emails no longer fit in the cache. */
+typedef struct
+{
+  guint32      hash;
+  const char  *email;   /* NULL: free */
+  gint64       id;
+} EmailSlot;
+
+typedef struct
+{
+  EmailSlot  *slots;
+  gsize       mask;     /* n_slots - 1 */
+  gsize       n;
+} EmailIds;
 
 typedef struct
 {
@@ -261,14 +281,12 @@ typedef struct
   char                *reason;   /* problem with the current record */
   char                *email;    /* normalised, owned */
 
-  GString             *custom_json[LEADS_PER_STATEMENT];
   GString             *key_buf;
   GString             *type_buf;
   GString             *detail_buf;
 
   /* Leads */
   LeadValue           *values;         /* rows_per_statement × n_params */
-  char                *emails[LEADS_PER_STATEMENT];
   guint                n_pending;
   guint                rows_per_statement;
   sqlite3_stmt        *upsert_many;    /* rows_per_statement rows */
@@ -278,8 +296,9 @@ typedef struct
    * id, and the unique index is rebuilt in one sort at the end. */
   gboolean             bulk;
   gint64               next_id;
-  gint64               ids[LEADS_PER_STATEMENT];
-  GHashTable          *bulk_ids;       /* email (in chunk) → id */
+  gint64              *ids;            /* rows_per_statement */
+  sqlite3_stmt        *insert_rows;    /* INSERT … SELECT … FROM qualify_import_rows(run) */
+  EmailIds             bulk_ids;       /* email (in chunk) → id */
   sqlite3_stmt        *update_by_id;
   sqlite3_stmt        *exists;     /* validate only */
   GHashTable          *seen;       /* validate only: emails seen in the file */
@@ -346,6 +365,10 @@ typedef struct
   gsize     first;         /* index of the first field in ptrs */
   guint     n_fields;
   gboolean  unterminated;
+  /* Leads: converted on the reader thread */
+  RowResult result;        /* ROW_OK, ROW_EMPTY or ROW_PROBLEM */
+  char     *reason;        /* ROW_PROBLEM */
+  gsize     email;         /* ROW_OK: offset of the normalised email in the arena */
 } BatchRecord;
 
 typedef struct
@@ -360,6 +383,8 @@ typedef struct
   gsize         ptrs_cap;
   BatchRecord   records[BATCH_RECORDS];
   guint         n_records;
+  LeadValue    *values;    /* leads: n_params per record */
+  GString      *arena;     /* leads: rewritten texts (email, domain, lists, custom) */
   guint64       position;  /* reader position after the batch */
   gboolean      last;      /* end of file, error or stopped */
   GError       *error;
@@ -368,6 +393,7 @@ typedef struct
 typedef struct
 {
   QualifyCsvReader  *reader;
+  const ImportRun   *leads;   /* converts lead records on the reader thread */
   GAsyncQueue       *full_batches;
   GAsyncQueue       *free_batches;
   GThread           *thread;
@@ -908,9 +934,6 @@ plan_free (ColPlan *plan,
   for (guint i = 0; i < n; i++)
     {
       g_free (plan[i].json_key);
-      for (guint j = 0; j < LEADS_PER_STATEMENT; j++)
-        if (plan[i].scratch[j] != NULL)
-          g_string_free (plan[i].scratch[j], TRUE);
     }
   g_free (plan);
 }
@@ -993,9 +1016,6 @@ build_plan (QualifyImporter  *self,
           p->index = f;
           if (f == QUALIFY_FIELD_EMAIL)
             has_email = TRUE;
-          if (f == QUALIFY_FIELD_DOMAIN || qualify_field_get_kind (f) == QUALIFY_FIELD_KIND_LIST)
-            for (guint j = 0; j < LEADS_PER_STATEMENT; j++)
-              p->scratch[j] = g_string_sized_new (64);
           break;
 
         case QUALIFY_TARGET_CUSTOM:
@@ -1093,34 +1113,39 @@ add_problem (ImportRun  *run,
 }
 
 static const char *
-column_name (ImportRun *run,
-             guint      col)
+column_name (const ImportRun *run,
+             guint            col)
 {
   return run->self->headers[col];
 }
 
 /* More cells than headers is a problem unless the extra cells are empty
  * (spreadsheets often write trailing delimiters). */
+static char *
+ragged_reason (const char *const *fields,
+               guint              n_fields,
+               guint              n_cols)
+{
+  for (guint i = n_cols; i < n_fields; i++)
+    {
+      gsize len;
+
+      trim_cell (fields[i], &len);
+      if (len > 0)
+        return g_strdup_printf (_("%u cells but the header has %u"), n_fields, n_cols);
+    }
+
+  return NULL;
+}
+
 static gboolean
 check_ragged (ImportRun *run)
 {
   if (run->n_fields <= run->n_cols)
     return TRUE;
 
-  for (guint i = run->n_cols; i < run->n_fields; i++)
-    {
-      gsize len;
-
-      trim_cell (run->fields[i], &len);
-      if (len > 0)
-        {
-          run->reason = g_strdup_printf (_("%u cells but the header has %u"),
-                                         run->n_fields, run->n_cols);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
+  run->reason = ragged_reason (run->fields, run->n_fields, run->n_cols);
+  return run->reason == NULL;
 }
 
 /* "A, B | C;;D" → "A;B;C;D" */
@@ -1167,6 +1192,94 @@ step_error (ImportRun   *run,
 
 /* Leads */
 
+/* FNV-1a with a final mix: fewer collisions than g_str_hash() on look-alike
+ * keys such as "user123@company45.example", so fewer string compares. */
+static guint
+key_hash (gconstpointer key)
+{
+  const guchar *p = key;
+  guint32 h = 2166136261u;
+
+  for (; *p; p++)
+    h = (h ^ *p) * 16777619u;
+  h ^= h >> 15;
+  h *= 0x2c1b3c6du;
+  h ^= h >> 12;
+  return h;
+}
+
+/* In the arena each email is stored after its key_hash(), computed on the
+ * reader thread. */
+static inline guint32
+stored_email_hash (const char *email)
+{
+  guint32 h;
+
+  memcpy (&h, email - sizeof h, sizeof h);
+  return h;
+}
+
+static void
+email_ids_init (EmailIds *t)
+{
+  t->mask = 1024 * 1024 - 1;
+  t->slots = g_new0 (EmailSlot, t->mask + 1);
+  t->n = 0;
+}
+
+static void
+email_ids_clear (EmailIds *t)
+{
+  g_clear_pointer (&t->slots, g_free);
+  t->mask = 0;
+  t->n = 0;
+}
+
+static void
+email_ids_grow (EmailIds *t)
+{
+  gsize mask = t->mask * 2 + 1;
+  EmailSlot *slots = g_new0 (EmailSlot, mask + 1);
+
+  for (gsize i = 0; i <= t->mask; i++)
+    {
+      const EmailSlot *old = &t->slots[i];
+      gsize j;
+
+      if (old->email == NULL)
+        continue;
+      for (j = old->hash & mask; slots[j].email != NULL; j = (j + 1) & mask)
+        ;
+      slots[j] = *old;
+    }
+  g_free (t->slots);
+  t->slots = slots;
+  t->mask = mask;
+}
+
+/* The id of @email if it was seen before; else the slot to fill. */
+static EmailSlot *
+email_ids_find (EmailIds   *t,
+                const char *email,
+                guint32     hash,
+                gboolean   *found)
+{
+  gsize i;
+
+  if (G_UNLIKELY ((t->n + 1) * 2 > t->mask + 1))
+    email_ids_grow (t);
+
+  for (i = hash & t->mask; t->slots[i].email != NULL; i = (i + 1) & t->mask)
+    if (t->slots[i].hash == hash && strcmp (t->slots[i].email, email) == 0)
+      {
+        *found = TRUE;
+        return &t->slots[i];
+      }
+
+  *found = FALSE;
+  return &t->slots[i];
+}
+
 static gint64 query_int64 (QualifyStore *store,
                            const char   *sql,
                            gint64        fallback);
@@ -1175,31 +1288,207 @@ static gint64 query_int64 (QualifyStore *store,
  * maintaining a unique index over random emails row by row costs more than the
  * inserts themselves, while building it once at the end is one sort. */
 static gboolean
-bulk_possible (ImportRun *run)
+bulk_possible (QualifyStore *store)
 {
-  return query_int64 (run->self->store,
+  return query_int64 (store,
                       "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'leads_email'"
                       " AND NOT EXISTS (SELECT 1 FROM leads)", 0) == 1;
 }
 
+/* The pending rows of a bulk load, as an eponymous virtual table that the
+ * insert statement reads: "INSERT INTO leads (…) SELECT c0, …, id FROM
+ * qualify_import_rows(?)", the argument being the ImportRun (a pointer bound
+ * with sqlite3_bind_pointer()). Handing over a value through xColumn costs
+ * about half as much as binding it, and a whole batch goes with one step. */
+
+#define ROWS_POINTER_TYPE "qualify-import-rows"
+#define ROWS_MAX_VALUES   (QUALIFY_N_FIELDS + 1)   /* fields (email first) and custom */
+#define ROWS_COL_ID       ROWS_MAX_VALUES
+#define ROWS_COL_RUN      (ROWS_MAX_VALUES + 1)
+
+typedef struct
+{
+  sqlite3_vtab_cursor  base;
+  const ImportRun     *run;
+  guint                row;
+} RowsCursor;
+
+static int
+rows_connect (sqlite3             *db,
+              void                *aux,
+              int                  argc,
+              const char * const  *argv,
+              sqlite3_vtab       **out,
+              char               **err)
+{
+  g_autoptr(GString) schema = g_string_new ("CREATE TABLE x(");
+  int rc;
+
+  for (guint i = 0; i < ROWS_MAX_VALUES; i++)
+    g_string_append_printf (schema, "c%u, ", i);
+  g_string_append (schema, "id, run HIDDEN)");
+  if ((rc = sqlite3_declare_vtab (db, schema->str)) != SQLITE_OK)
+    return rc;
+  sqlite3_vtab_config (db, SQLITE_VTAB_DIRECTONLY);
+
+  *out = sqlite3_malloc (sizeof (sqlite3_vtab));
+  if (*out == NULL)
+    return SQLITE_NOMEM;
+  memset (*out, 0, sizeof (sqlite3_vtab));
+  return SQLITE_OK;
+}
+
+static int
+rows_disconnect (sqlite3_vtab *vtab)
+{
+  sqlite3_free (vtab);
+  return SQLITE_OK;
+}
+
+/* Only usable with the run given: "qualify_import_rows(?)". */
+static int
+rows_best_index (sqlite3_vtab       *vtab,
+                 sqlite3_index_info *info)
+{
+  for (int i = 0; i < info->nConstraint; i++)
+    if (info->aConstraint[i].iColumn == ROWS_COL_RUN &&
+        info->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ &&
+        info->aConstraint[i].usable)
+      {
+        info->aConstraintUsage[i].argvIndex = 1;
+        info->aConstraintUsage[i].omit = 1;
+        info->idxNum = 1;
+        info->estimatedCost = 1;
+        info->estimatedRows = BULK_ROWS;
+        return SQLITE_OK;
+      }
+
+  return SQLITE_CONSTRAINT;
+}
+
+static int
+rows_open (sqlite3_vtab         *vtab,
+           sqlite3_vtab_cursor **out)
+{
+  RowsCursor *cursor = sqlite3_malloc (sizeof (RowsCursor));
+
+  if (cursor == NULL)
+    return SQLITE_NOMEM;
+  memset (cursor, 0, sizeof *cursor);
+  *out = &cursor->base;
+  return SQLITE_OK;
+}
+
+static int
+rows_close (sqlite3_vtab_cursor *cur)
+{
+  sqlite3_free (cur);
+  return SQLITE_OK;
+}
+
+static int
+rows_filter (sqlite3_vtab_cursor  *cur,
+             int                   idx_num,
+             const char           *idx_str,
+             int                   argc,
+             sqlite3_value       **argv)
+{
+  RowsCursor *cursor = (RowsCursor *) cur;
+
+  cursor->run = argc == 1 ? sqlite3_value_pointer (argv[0], ROWS_POINTER_TYPE) : NULL;
+  cursor->row = 0;
+  return SQLITE_OK;
+}
+
+static int
+rows_next (sqlite3_vtab_cursor *cur)
+{
+  ((RowsCursor *) cur)->row++;
+  return SQLITE_OK;
+}
+
+static int
+rows_eof (sqlite3_vtab_cursor *cur)
+{
+  RowsCursor *cursor = (RowsCursor *) cur;
+
+  return cursor->run == NULL || cursor->row >= cursor->run->n_pending;
+}
+
+static int
+rows_column (sqlite3_vtab_cursor *cur,
+             sqlite3_context     *ctx,
+             int                  col)
+{
+  RowsCursor *cursor = (RowsCursor *) cur;
+  const ImportRun *run = cursor->run;
+  const LeadValue *value;
+
+  if (col == ROWS_COL_ID)
+    {
+      sqlite3_result_int64 (ctx, run->ids[cursor->row]);
+      return SQLITE_OK;
+    }
+  if (col >= run->n_params)
+    {
+      sqlite3_result_null (ctx);
+      return SQLITE_OK;
+    }
+
+  value = &run->values[(gsize) cursor->row * run->n_params + col];
+  switch (value->kind)
+    {
+    case VALUE_TEXT:
+      sqlite3_result_text (ctx, value->text, value->len, SQLITE_STATIC);
+      break;
+    case VALUE_DOUBLE:
+      sqlite3_result_double (ctx, value->d);
+      break;
+    case VALUE_INT:
+      sqlite3_result_int64 (ctx, value->i);
+      break;
+    case VALUE_NULL:
+    default:
+      sqlite3_result_null (ctx);
+      break;
+    }
+  return SQLITE_OK;
+}
+
+static int
+rows_rowid (sqlite3_vtab_cursor *cur,
+            sqlite3_int64       *rowid)
+{
+  *rowid = ((RowsCursor *) cur)->row;
+  return SQLITE_OK;
+}
+
+static const sqlite3_module rows_module = {
+  .iVersion = 0,
+  .xConnect = rows_connect,
+  .xBestIndex = rows_best_index,
+  .xDisconnect = rows_disconnect,
+  .xOpen = rows_open,
+  .xClose = rows_close,
+  .xFilter = rows_filter,
+  .xNext = rows_next,
+  .xEof = rows_eof,
+  .xColumn = rows_column,
+  .xRowid = rows_rowid,
+};
+
 static gboolean
 prepare_bulk_leads (ImportRun  *run,
                     GString    *sql,
-                    GString    *row,
                     GError    **error)
 {
   QualifyStore *store = run->self->store;
-  g_autoptr(GString) one = NULL;
-  g_autoptr(GString) many = NULL;
   g_autoptr(GString) update = g_string_new ("UPDATE leads SET ");
-  g_autoptr(GString) bulk_row = NULL;
-  int limit;
+  int rc;
 
-  /* "INSERT INTO leads (email, …, updated_at, id) VALUES (?, …, now, ?)" */
+  /* "INSERT INTO leads (email, …, updated_at" → "…, updated_at, id)" */
   g_string_truncate (sql, sql->len - strlen (") VALUES "));
   g_string_append (sql, ", id) VALUES ");
-  bulk_row = g_string_new_len (row->str, row->len - 1);
-  g_string_append (bulk_row, ", ?)");
 
   /* A repeated email: the same values, numbered as in a row, update by id. */
   for (guint f = 1; f < QUALIFY_N_FIELDS; f++)
@@ -1219,33 +1508,32 @@ prepare_bulk_leads (ImportRun  *run,
   g_string_append_printf (update, "updated_at = %" G_GINT64_FORMAT " WHERE id = ?%d",
                           run->now, run->n_params + 1);
 
-  limit = sqlite3_limit (run->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
-  run->rows_per_statement = CLAMP (limit / (run->n_params + 1), 1, LEADS_PER_STATEMENT);
+  g_assert (run->n_params <= ROWS_MAX_VALUES);
+  run->rows_per_statement = BULK_ROWS;
   run->values = g_new0 (LeadValue, (gsize) run->rows_per_statement * run->n_params);
+  run->ids = g_new0 (gint64, run->rows_per_statement);
 
-  one = g_string_new (sql->str);
-  g_string_append (one, bulk_row->str);
-  many = g_string_new (sql->str);
-  for (guint i = 0; i < run->rows_per_statement; i++)
-    {
-      if (i > 0)
-        g_string_append (many, ", ");
-      g_string_append (many, bulk_row->str);
-    }
+  /* "INSERT INTO leads (email, …, updated_at, id) SELECT c0, …, now, id FROM …" */
+  g_string_truncate (sql, sql->len - strlen (" VALUES "));
+  g_string_append (sql, " SELECT ");
+  for (int i = 0; i < run->n_params; i++)
+    g_string_append_printf (sql, "c%d, ", i);
+  g_string_append_printf (sql, "%" G_GINT64_FORMAT ", id FROM qualify_import_rows(?)", run->now);
 
+  if ((rc = sqlite3_create_module_v2 (run->db, "qualify_import_rows", &rows_module, NULL, NULL))
+      != SQLITE_OK)
+    return _qualify_store_set_error (store, rc, _("Could not prepare the import"), error);
   if (!_qualify_store_exec (store, "DROP INDEX leads_email", error) ||
-      !(run->upsert = _qualify_store_prepare (store, one->str, error)) ||
+      !(run->insert_rows = _qualify_store_prepare (store, sql->str, error)) ||
       !(run->update_by_id = _qualify_store_prepare (store, update->str, error)))
     return FALSE;
-  if (run->rows_per_statement > 1 &&
-      !(run->upsert_many = _qualify_store_prepare (store, many->str, error)))
-    return FALSE;
+  sqlite3_bind_pointer (run->insert_rows, 1, run, ROWS_POINTER_TYPE, NULL);
 
   run->bulk = TRUE;
   run->next_id = 1;
   if (run->chunk == NULL)
     run->chunk = g_string_chunk_new (HASH_CHUNK);
-  run->bulk_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  email_ids_init (&run->bulk_ids);
   g_debug ("%s: empty workspace, bulk load", run->self->display_name);
   return TRUE;
 }
@@ -1272,9 +1560,6 @@ prepare_leads (ImportRun  *run,
   g_autoptr(GString) update = g_string_new (NULL);
   g_autoptr(GString) many = NULL;
   int limit;
-
-  for (guint i = 0; i < LEADS_PER_STATEMENT; i++)
-    run->custom_json[i] = g_string_sized_new (256);
 
   if (!run->write)
     {
@@ -1308,8 +1593,8 @@ prepare_leads (ImportRun  *run,
   g_string_append_printf (row, ", %" G_GINT64_FORMAT ")", run->now);
   g_string_append_printf (update, "updated_at = excluded.updated_at");
 
-  if (bulk_possible (run))
-    return prepare_bulk_leads (run, sql, row, error);
+  if (bulk_possible (store))
+    return prepare_bulk_leads (run, sql, error);
 
   limit = sqlite3_limit (run->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
   run->rows_per_statement = CLAMP (limit / MAX (run->n_params, 1), 1, LEADS_PER_STATEMENT);
@@ -1378,29 +1663,9 @@ flush_leads (ImportRun  *run,
 
   if (run->bulk)
     {
-      int stride = run->n_params + 1;
-
-      if (n == run->rows_per_statement && run->upsert_many != NULL)
-        {
-          for (guint r = 0; r < n; r++)
-            {
-              bind_lead_values (run->upsert_many, r * stride, run->values + r * run->n_params,
-                                run->n_params);
-              sqlite3_bind_int64 (run->upsert_many, r * stride + stride, run->ids[r]);
-            }
-          rc = sqlite3_step (run->upsert_many);
-          sqlite3_reset (run->upsert_many);
-        }
-      else
-        {
-          for (guint r = 0; r < n && rc == SQLITE_DONE; r++)
-            {
-              bind_lead_values (run->upsert, 0, run->values + r * run->n_params, run->n_params);
-              sqlite3_bind_int64 (run->upsert, stride, run->ids[r]);
-              rc = sqlite3_step (run->upsert);
-              sqlite3_reset (run->upsert);
-            }
-        }
+      /* All pending rows, read by qualify_import_rows. */
+      rc = sqlite3_step (run->insert_rows);
+      sqlite3_reset (run->insert_rows);
     }
   else if (n == run->rows_per_statement && run->upsert_many != NULL)
     {
@@ -1437,23 +1702,59 @@ set_text (LeadValue  *value,
   value->len = len;
 }
 
-static RowResult
-lead_row (ImportRun  *run,
-          GError    **error)
+/* g_string_append_len() without the call into GLib: it runs for every cell. */
+static inline void
+arena_append (GString    *arena,
+              const void *data,
+              gsize       len)
 {
-  guint slot = run->n_pending;
-  LeadValue *row = run->values + slot * run->n_params;
-  GString *custom = run->custom_json[slot];
+  gsize at = arena->len;
+
+  if (G_UNLIKELY (at + len >= arena->allocated_len))
+    g_string_set_size (arena, at + len);
+  memcpy (arena->str + at, data, len);
+  arena->len = at + len;
+}
+
+/* Copies a text to the arena; the value holds its offset until the batch is
+ * complete (see fix_arena_texts()). */
+static inline void
+arena_text (LeadValue  *value,
+            GString    *arena,
+            const char *text,
+            gsize       len)
+{
+  value->kind = len > 0 ? VALUE_TEXT : VALUE_NULL;
+  value->text = NULL;
+  value->i = arena->len;
+  value->len = len;
+  arena_append (arena, text, len);
+}
+
+/* Trims, checks and normalises the cells of one lead record into @row. Runs on
+ * the reader thread, so it only reads @run (the plan, which is fixed by now).
+ * The texts written are copied to @arena: the reader reuses its buffers. */
+static RowResult
+convert_lead (const ImportRun   *run,
+              const char *const *fields,
+              guint              n_fields,
+              LeadValue         *row,
+              GString           *arena,
+              GString           *scratch,
+              GString           *custom,
+              gsize             *email_offset,
+              char             **reason)
+{
   gboolean any = FALSE;
   gboolean custom_any = FALSE;
-  char **email = &run->emails[slot];
-  int rc;
+  gboolean has_email = FALSE;
+  gsize email_len = 0;
+  guint32 hash;
 
-  if (!check_ragged (run))
+  if (n_fields > run->n_cols && (*reason = ragged_reason (fields, n_fields, run->n_cols)))
     return ROW_PROBLEM;
 
   memset (row, 0, sizeof (LeadValue) * run->n_params);
-  g_clear_pointer (email, g_free);
   if (run->has_custom)
     {
       g_string_truncate (custom, 0);
@@ -1471,7 +1772,7 @@ lead_row (ImportRun  *run,
       if (p->kind == COL_IGNORE)
         continue;
 
-      cell = i < run->n_fields ? run->fields[i] : "";
+      cell = i < n_fields ? fields[i] : "";
       v = trim_cell (cell, &len);
       if (len == 0)
         continue;
@@ -1491,12 +1792,21 @@ lead_row (ImportRun  *run,
       /* COL_FIELD */
       if (p->index == QUALIFY_FIELD_EMAIL)
         {
-          if (!(*email = qualify_normalize_email (v)))
+          g_autofree char *email = qualify_normalize_email (v);
+
+          if (email == NULL)
             {
               g_autofree char *shown = g_strndup (v, len);
-              run->reason = g_strdup_printf (_("“%s” is not an email address"), shown);
+              *reason = g_strdup_printf (_("“%s” is not an email address"), shown);
               return ROW_PROBLEM;
             }
+          /* The hash of the email, for the bulk load's table, goes before it. */
+          email_len = strlen (email);
+          hash = key_hash (email);
+          arena_append (arena, &hash, sizeof hash);
+          *email_offset = arena->len;
+          arena_append (arena, email, email_len + 1);
+          has_email = TRUE;
           continue;
         }
 
@@ -1507,8 +1817,8 @@ lead_row (ImportRun  *run,
           if (!qualify_parse_number (cell, &value->d))
             {
               g_autofree char *shown = g_strndup (v, len);
-              run->reason = g_strdup_printf (_("%s: “%s” is not a number"),
-                                             column_name (run, i), shown);
+              *reason = g_strdup_printf (_("%s: “%s” is not a number"),
+                                         column_name (run, i), shown);
               return ROW_PROBLEM;
             }
           value->kind = VALUE_DOUBLE;
@@ -1518,28 +1828,28 @@ lead_row (ImportRun  *run,
           if (!qualify_parse_timestamp (cell, &value->i))
             {
               g_autofree char *shown = g_strndup (v, len);
-              run->reason = g_strdup_printf (_("%s: “%s” is not a date (use ISO 8601, e.g. "
-                                               "2026-03-01 or 2026-03-01T10:00:00Z)"),
-                                             column_name (run, i), shown);
+              *reason = g_strdup_printf (_("%s: “%s” is not a date (use ISO 8601, e.g. "
+                                           "2026-03-01 or 2026-03-01T10:00:00Z)"),
+                                         column_name (run, i), shown);
               return ROW_PROBLEM;
             }
           value->kind = VALUE_INT;
           break;
 
         case QUALIFY_FIELD_KIND_LIST:
-          normalize_list (p->scratch[slot], v, len);
-          set_text (value, p->scratch[slot]->str, p->scratch[slot]->len);
+          normalize_list (scratch, v, len);
+          arena_text (value, arena, scratch->str, scratch->len);
           break;
 
         case QUALIFY_FIELD_KIND_TEXT:
         default:
           if (p->index == QUALIFY_FIELD_DOMAIN)
             {
-              qualify_normalize_domain (p->scratch[slot], v, len);
-              set_text (value, p->scratch[slot]->str, p->scratch[slot]->len);
+              qualify_normalize_domain (scratch, v, len);
+              arena_text (value, arena, scratch->str, scratch->len);
             }
           else
-            set_text (value, v, len);
+            arena_text (value, arena, v, len);
           break;
         }
     }
@@ -1547,52 +1857,99 @@ lead_row (ImportRun  *run,
   if (!any)
     return ROW_EMPTY;
 
-  if (*email == NULL)
+  if (!has_email)
     {
-      run->reason = g_strdup_printf (_("no email address (column “%s” is empty)"),
-                                     column_name (run, run->field_col[QUALIFY_FIELD_EMAIL]));
+      *reason = g_strdup_printf (_("no email address (column “%s” is empty)"),
+                                 column_name (run, run->field_col[QUALIFY_FIELD_EMAIL]));
       return ROW_PROBLEM;
     }
 
+  row[0].kind = VALUE_TEXT;
+  row[0].text = NULL;
+  row[0].i = *email_offset;
+  row[0].len = email_len;
+  if (run->has_custom && custom_any)
+    {
+      g_string_append_c (custom, '}');
+      arena_text (&row[run->custom_param - 1], arena, custom->str, custom->len);
+    }
+
+  return ROW_OK;
+}
+
+/* The arena has stopped growing: turn offsets into pointers. */
+static void
+fix_arena_texts (Batch *b,
+                 int    n_params)
+{
+  for (guint r = 0; r < b->n_records; r++)
+    {
+      LeadValue *row = b->values + (gsize) r * n_params;
+
+      if (b->records[r].unterminated || b->records[r].result != ROW_OK)
+        continue;
+      for (int v = 0; v < n_params; v++)
+        if (row[v].kind == VALUE_TEXT && row[v].text == NULL)
+          row[v].text = b->arena->str + row[v].i;
+    }
+}
+
+/* Takes one record converted by convert_lead() and writes it (or, when only
+ * validating, counts it). */
+static RowResult
+lead_row (ImportRun    *run,
+          Batch        *b,
+          BatchRecord  *rec,
+          GError      **error)
+{
+  guint slot = run->n_pending;
+  LeadValue *row = run->values + slot * run->n_params;
+  const char *email;
+  int rc;
+
+  if (rec->result == ROW_PROBLEM)
+    run->reason = g_steal_pointer (&rec->reason);
+  if (rec->result != ROW_OK)
+    return rec->result;
+
+  email = b->arena->str + rec->email;
   run->ok_rows++;
 
   if (!run->write)
     {
       /* validate(): count what would be created */
-      if (!g_hash_table_contains (run->seen, *email))
+      if (!g_hash_table_contains (run->seen, email))
         {
           sqlite3_reset (run->exists);
-          sqlite3_bind_text (run->exists, 1, *email, -1, SQLITE_STATIC);
+          sqlite3_bind_text (run->exists, 1, email, -1, SQLITE_STATIC);
           rc = sqlite3_step (run->exists);
           sqlite3_reset (run->exists);
           if (rc == SQLITE_DONE)
             run->new_leads++;
           else if (rc != SQLITE_ROW)
             return step_error (run, rc, _("Could not read the workspace"), error);
-          g_hash_table_add (run->seen, g_steal_pointer (email));
+          g_hash_table_add (run->seen, g_strdup (email));
         }
       return ROW_OK;
     }
 
-  set_text (&row[0], *email, strlen (*email));
-  if (run->has_custom && custom_any)
-    {
-      g_string_append_c (custom, '}');
-      set_text (&row[run->custom_param - 1], custom->str, custom->len);
-    }
+  memcpy (row, b->values + (gsize) (rec - b->records) * run->n_params,
+          sizeof (LeadValue) * run->n_params);
 
   if (run->bulk)
     {
-      gpointer id;
+      guint32 hash = stored_email_hash (email);
+      gboolean found;
+      EmailSlot *seen = email_ids_find (&run->bulk_ids, email, hash, &found);
 
-      if (g_hash_table_lookup_extended (run->bulk_ids, *email, NULL, &id))
+      if (found)
         {
           /* Seen earlier in this file: write what is pending, then merge this
            * row into the first one, as the upsert would. */
           if (!flush_leads (run, error))
             return ROW_ERROR;
           bind_lead_values (run->update_by_id, 0, row, run->n_params);
-          sqlite3_bind_int64 (run->update_by_id, run->n_params + 1, (gint64) GPOINTER_TO_SIZE (id));
+          sqlite3_bind_int64 (run->update_by_id, run->n_params + 1, seen->id);
           rc = sqlite3_step (run->update_by_id);
           sqlite3_reset (run->update_by_id);
           if (rc != SQLITE_DONE)
@@ -1600,8 +1957,10 @@ lead_row (ImportRun  *run,
           return ROW_OK;
         }
       run->ids[slot] = run->next_id++;
-      g_hash_table_insert (run->bulk_ids, g_string_chunk_insert (run->chunk, *email),
-                           GSIZE_TO_POINTER ((gsize) run->ids[slot]));
+      seen->hash = hash;
+      seen->email = g_string_chunk_insert_len (run->chunk, email, row[0].len);
+      seen->id = run->ids[slot];
+      run->bulk_ids.n++;
     }
 
   run->n_pending++;
@@ -1612,22 +1971,6 @@ lead_row (ImportRun  *run,
 }
 
 /* Events */
-
-/* FNV-1a with a final mix: fewer collisions than g_str_hash() on look-alike
- * keys such as "user123@company45.example", so fewer string compares. */
-static guint
-key_hash (gconstpointer key)
-{
-  const guchar *p = key;
-  guint32 h = 2166136261u;
-
-  for (; *p; p++)
-    h = (h ^ *p) * 16777619u;
-  h ^= h >> 15;
-  h *= 0x2c1b3c6du;
-  h ^= h >> 12;
-  return h;
-}
 
 static gboolean
 load_ids (ImportRun   *run,
@@ -2021,12 +2364,6 @@ import_run_clear (ImportRun *run)
   run->plan = NULL;
   g_clear_pointer (&run->reason, g_free);
   g_clear_pointer (&run->email, g_free);
-  for (guint i = 0; i < LEADS_PER_STATEMENT; i++)
-    {
-      g_clear_pointer (&run->emails[i], g_free);
-      if (run->custom_json[i] != NULL)
-        g_string_free (run->custom_json[i], TRUE);
-    }
   g_clear_pointer (&run->values, g_free);
   g_clear_pointer (&run->upsert_many, sqlite3_finalize);
   if (run->key_buf)
@@ -2037,7 +2374,9 @@ import_run_clear (ImportRun *run)
     g_string_free (run->detail_buf, TRUE);
   g_clear_pointer (&run->upsert, sqlite3_finalize);
   g_clear_pointer (&run->update_by_id, sqlite3_finalize);
-  g_clear_pointer (&run->bulk_ids, g_hash_table_unref);
+  g_clear_pointer (&run->insert_rows, sqlite3_finalize);
+  g_clear_pointer (&run->ids, g_free);
+  email_ids_clear (&run->bulk_ids);
   g_clear_pointer (&run->exists, sqlite3_finalize);
   g_clear_pointer (&run->seen, g_hash_table_unref);
   g_clear_pointer (&run->lead_ids, g_hash_table_unref);
@@ -2164,6 +2503,11 @@ batch_free (Batch *b)
   g_free (b->buf);
   g_free (b->offsets);
   g_free (b->ptrs);
+  for (guint r = 0; r < b->n_records; r++)
+    g_free (b->records[r].reason);
+  g_free (b->values);
+  if (b->arena != NULL)
+    g_string_free (b->arena, TRUE);
   g_clear_error (&b->error);
   g_free (b);
 }
@@ -2172,16 +2516,28 @@ static gpointer
 producer_thread (gpointer data)
 {
   Pipeline *pl = data;
+  g_autoptr(GString) scratch = g_string_sized_new (256);
+  g_autoptr(GString) custom = g_string_sized_new (256);
 
   for (;;)
     {
       Batch *b = g_async_queue_pop (pl->free_batches);
       gboolean last = FALSE;
 
+      for (guint r = 0; r < b->n_records; r++)
+        g_clear_pointer (&b->records[r].reason, g_free);
       b->len = 0;
       b->n_offsets = 0;
       b->n_records = 0;
       g_clear_error (&b->error);
+      if (pl->leads != NULL)
+        {
+          if (b->values == NULL)
+            b->values = g_new (LeadValue, (gsize) BATCH_RECORDS * pl->leads->n_params);
+          if (b->arena == NULL)
+            b->arena = g_string_sized_new (1024 * 1024);
+          g_string_truncate (b->arena, 0);
+        }
 
       if (!g_atomic_int_get (&pl->stop))
         {
@@ -2203,6 +2559,21 @@ producer_thread (gpointer data)
               rec->first = b->n_offsets;
               rec->n_fields = n;
               rec->unterminated = qualify_csv_reader_get_last_unterminated (pl->reader);
+              rec->result = ROW_OK;
+
+              /* A lead is converted at once; only the cells of a record that
+               * is reported as a problem are kept. */
+              if (pl->leads != NULL && !rec->unterminated)
+                {
+                  rec->result = convert_lead (pl->leads, fields, n,
+                                              b->values + (gsize) (b->n_records - 1) * pl->leads->n_params,
+                                              b->arena, scratch, custom, &rec->email, &rec->reason);
+                  if (rec->result != ROW_PROBLEM)
+                    {
+                      rec->n_fields = 0;
+                      continue;
+                    }
+                }
 
               if (b->n_offsets + n > b->offsets_cap)
                 {
@@ -2237,6 +2608,8 @@ producer_thread (gpointer data)
         }
       for (gsize i = 0; i < b->n_offsets; i++)
         b->ptrs[i] = b->buf + b->offsets[i];
+      if (pl->leads != NULL)
+        fix_arena_texts (b, pl->leads->n_params);
 
       g_async_queue_push (pl->full_batches, b);
       if (last)
@@ -2246,9 +2619,11 @@ producer_thread (gpointer data)
 
 static void
 pipeline_start (Pipeline         *pl,
-                QualifyCsvReader *reader)
+                QualifyCsvReader *reader,
+                const ImportRun  *leads)
 {
   pl->reader = reader;
+  pl->leads = leads;
   pl->stop = 0;
   pl->full_batches = g_async_queue_new ();
   pl->free_batches = g_async_queue_new ();
@@ -2300,7 +2675,7 @@ read_records (QualifyImporter        *self,
   gboolean ok = TRUE;
   gboolean done = FALSE;
 
-  pipeline_start (&pl, run->reader);
+  pipeline_start (&pl, run->reader, self->kind == QUALIFY_IMPORT_LEADS ? run : NULL);
 
   while (!done && ok)
     {
@@ -2308,10 +2683,10 @@ read_records (QualifyImporter        *self,
 
       for (guint r = 0; r < b->n_records; r++)
         {
-          const BatchRecord *rec = &b->records[r];
+          BatchRecord *rec = &b->records[r];
           RowResult result;
 
-          run->fields = b->ptrs + rec->first;
+          run->fields = rec->n_fields > 0 ? b->ptrs + rec->first : NULL;
           run->n_fields = rec->n_fields;
           run->line = rec->line;
 
@@ -2351,7 +2726,7 @@ read_records (QualifyImporter        *self,
               continue;
             }
 
-          result = self->kind == QUALIFY_IMPORT_LEADS ? lead_row (run, error) : event_row (run, error);
+          result = self->kind == QUALIFY_IMPORT_LEADS ? lead_row (run, b, rec, error) : event_row (run, error);
           switch (result)
             {
             case ROW_OK:
@@ -2481,6 +2856,71 @@ exec_printf (QualifyStore  *store,
   return _qualify_store_exec (store, sql, error);
 }
 
+/* A bulk load into an empty workspace writes nearly the whole file. Through the
+ * WAL every page is written twice, to the log and again when the commit
+ * checkpoints it; with a rollback journal the new pages go straight to the file
+ * and only the few pages that existed before the import are journaled. It is
+ * still one transaction: a cancel rolls back, and after a crash the hot journal
+ * is rolled back by the next open, leaving the workspace as it was.
+ *
+ * Leaving WAL needs the only connection to the file. If another is open the
+ * switch fails at once (no busy wait) and the import stays in WAL. While the
+ * import runs, other connections opening the workspace wait for it (up to
+ * their busy timeout), as they would for any writer in rollback mode.
+ *
+ * Returns the synchronous level to restore, or -1 if the mode was not changed. */
+static int
+bulk_journal_enter (QualifyImporter *self)
+{
+  QualifyStore *store = self->store;
+  sqlite3 *db = _qualify_store_get_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 timeout;
+  int synchronous;
+  gboolean changed = FALSE;
+
+  if (!self->exclusive || !bulk_possible (store))
+    return -1;
+
+  synchronous = (int) query_int64 (store, "PRAGMA synchronous", 1);
+  timeout = query_int64 (store, "PRAGMA busy_timeout", 0);
+  sqlite3_busy_timeout (db, 0);
+  if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode = DELETE", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    changed = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "delete") == 0;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_busy_timeout (db, (int) timeout);
+
+  if (!changed)
+    {
+      g_debug ("%s: another connection is open, bulk load through the WAL", self->display_name);
+      return -1;
+    }
+
+  /* In rollback mode, FULL syncs the journal before the file is overwritten. */
+  _qualify_store_exec (store, "PRAGMA synchronous = FULL", NULL);
+  g_debug ("%s: bulk load with a rollback journal", self->display_name);
+  return synchronous;
+}
+
+static void
+bulk_journal_leave (QualifyImporter *self,
+                    int              synchronous)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (synchronous < 0)
+    return;
+
+  sql = g_strdup_printf ("PRAGMA synchronous = %d", synchronous);
+  _qualify_store_exec (self->store, sql, NULL);
+  /* Fails only if another connection is reading; the next open sets WAL again. */
+  if (!_qualify_store_exec (self->store, "PRAGMA journal_mode = WAL", &error))
+    g_warning ("%s: could not switch the workspace back to WAL: %s", self->display_name,
+               error->message);
+}
+
 static gboolean
 check_not_imported_before (QualifyImporter  *self,
                            ImportRun        *run,
@@ -2534,6 +2974,7 @@ do_run (QualifyImporter        *self,
   HashJob job = { self->path, 0, NULL };
   GThread *hasher = NULL;
   gint64 started = g_get_monotonic_time ();
+  int restore_synchronous = -1;
   int rc;
   gboolean ok;
 
@@ -2542,6 +2983,9 @@ do_run (QualifyImporter        *self,
 
   mapping_json = mapping_to_json (self->mappings);
   hasher = g_thread_new ("qualify-import-hash", hash_thread, &job);
+
+  if (self->kind == QUALIFY_IMPORT_LEADS)
+    restore_synchronous = bulk_journal_enter (self);
 
   if (!qualify_store_begin (store, error))
     goto failed;
@@ -2588,6 +3032,8 @@ do_run (QualifyImporter        *self,
     goto failed;
   if (self->kind == QUALIFY_IMPORT_LEADS && !finish_bulk_leads (run, error))
     goto failed;
+  g_debug ("%s: indexed after %.2f s", self->display_name,
+           (g_get_monotonic_time () - started) / 1e6);
 
   if (self->kind == QUALIFY_IMPORT_LEADS)
     {
@@ -2605,6 +3051,8 @@ do_run (QualifyImporter        *self,
   run->stats->import_id = run->import_id;
 
   g_thread_join (g_steal_pointer (&hasher));
+  g_debug ("%s: file hashed after %.2f s", self->display_name,
+           (g_get_monotonic_time () - started) / 1e6);
 
   /* Events are appended, not merged: the same export imported twice would
    * count every event twice. Leads are upserted, so a repeat is harmless. */
@@ -2644,6 +3092,8 @@ do_run (QualifyImporter        *self,
   /* Statements must be finished before COMMIT. */
   g_clear_pointer (&run->upsert, sqlite3_finalize);
   g_clear_pointer (&run->upsert_many, sqlite3_finalize);
+  g_clear_pointer (&run->insert_rows, sqlite3_finalize);
+  g_clear_pointer (&run->update_by_id, sqlite3_finalize);
   g_clear_pointer (&run->insert_event, sqlite3_finalize);
   g_clear_pointer (&run->insert_events, sqlite3_finalize);
   g_clear_pointer (&run->insert_lead, sqlite3_finalize);
@@ -2655,6 +3105,7 @@ do_run (QualifyImporter        *self,
   ok = qualify_store_commit (store, error);
   g_debug ("%s: committed after %.2f s", self->display_name,
            (g_get_monotonic_time () - started) / 1e6);
+  bulk_journal_leave (self, restore_synchronous);
   g_free (job.hex);
   if (!ok && g_error_matches (*error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_CANCELLED))
     {
@@ -2672,6 +3123,7 @@ failed:
     }
   g_free (job.hex);
   qualify_store_rollback (store);
+  bulk_journal_leave (self, restore_synchronous);
   if (g_error_matches (*error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_CANCELLED))
     {
       g_clear_error (error);
@@ -2761,6 +3213,14 @@ qualify_importer_set_delimiter (QualifyImporter *self,
   g_return_if_fail (QUALIFY_IS_IMPORTER (self));
 
   self->requested_delimiter = delimiter;
+}
+
+void
+qualify_importer_set_exclusive (QualifyImporter *self,
+                                gboolean         exclusive)
+{
+  g_return_if_fail (QUALIFY_IS_IMPORTER (self));
+  self->exclusive = exclusive;
 }
 
 /**

@@ -83,6 +83,13 @@ void               qualify_importer_set_encoding       (QualifyImporter       *s
                                                         const char            *encoding);
 void               qualify_importer_set_delimiter      (QualifyImporter       *self,
                                                         char                   delimiter);
+/* The caller keeps the only connection to the workspace for the whole import
+ * (the CLI): a leads import into an empty workspace may then bypass the WAL
+ * (a rollback journal, still one transaction), which makes it about a quarter
+ * faster. Off by default: in the app other views open the workspace meanwhile,
+ * and in rollback mode they would wait for the import. */
+void               qualify_importer_set_exclusive      (QualifyImporter       *self,
+                                                        gboolean               exclusive);
 /* "Header=field": field is a canonical field, an event column, "custom" (keep under
  * the header's name), "custom:NAME", or "ignore". Header matching is the same
  * case/space/punctuation-insensitive comparison as auto-mapping. */
