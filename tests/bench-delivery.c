@@ -22,13 +22,10 @@
 #include "qualify-outbox.h"
 #include "qualify-secrets.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 #include "qualify-webhook.h"
 
 static volatile gint received;
-static GMainLoop *loop;
-static guint16 port;
-static GMutex ready_lock;
-static GCond ready;
 
 static void
 handler (SoupServer        *server,
@@ -44,36 +41,13 @@ handler (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
 }
 
-static gpointer
-server_thread (gpointer data)
-{
-  GMainContext *context = g_main_context_new ();
-  g_autoptr(SoupServer) server = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (context);
-  server = soup_server_new (NULL, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL);
-  soup_server_add_handler (server, NULL, handler, NULL, NULL);
-  uris = soup_server_get_uris (server);
-  g_mutex_lock (&ready_lock);
-  port = g_uri_get_port (uris->data);
-  loop = g_main_loop_new (context, FALSE);
-  g_cond_signal (&ready);
-  g_mutex_unlock (&ready_lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  g_main_loop_run (loop);
-  return NULL;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("qualify-bench-delivery-XXXXXX", NULL);
-  g_autofree char *keyring = g_build_filename (dir, "keyring", NULL);
-  g_autofree char *path = g_build_filename (dir, "w.qualify", NULL);
+  g_autofree char *keyring_dir = NULL;
+  g_autofree char *dir = NULL;
   g_autofree char *url = NULL;
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autofree char *workspace_id = NULL;
@@ -83,27 +57,19 @@ main (int   argc,
   QualifyEndpointFormat format = QUALIFY_FORMAT_WEBHOOK;
   QualifyDemoOptions options = { n, (guint64) n * 4, 1, 1793491200 };
   QualifyPushSummary summary;
+  QtServer *server;
   gint64 t0;
   double seconds;
+  int ret;
 
   if (argc > 2 && !qualify_endpoint_format_from_string (argv[2], &format))
     g_error ("unknown format “%s”: use webhook or hubspot", argv[2]);
 
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "bench", TRUE);
+  keyring_dir = qt_use_file_keyring ("bench");
+  server = qt_server_start (handler, NULL, NULL);
+  store = qt_temp_workspace ("qualify-bench-delivery-XXXXXX", &options, &dir, NULL);
 
-  g_mutex_lock (&ready_lock);
-  g_thread_new ("receiver", server_thread, NULL);
-  while (loop == NULL)
-    g_cond_wait (&ready, &ready_lock);
-  g_mutex_unlock (&ready_lock);
-
-  if (!(store = qualify_store_open (path, &error)) ||
-      !qualify_demo_populate (store, &options, NULL, &error))
-    g_error ("%s", error->message);
-
-  url = g_strdup_printf ("http://127.0.0.1:%u/hook", port);
+  url = qt_server_dup_url (server, "/hook");
   endpoint = qualify_endpoint_new ("Bench", url, format);
   if (!qualify_endpoint_add (store, endpoint, &error) ||
       !(workspace_id = qualify_store_dup_workspace_id (store, &error)) ||
@@ -125,5 +91,11 @@ main (int   argc,
            "(%" G_GUINT64_FORMAT " requests, %d received, %" G_GUINT64_FORMAT " pending)\n",
            summary.delivered, qualify_endpoint_format_to_string (format), seconds, summary.delivered / seconds,
            summary.requests, g_atomic_int_get (&received), summary.pending);
-  return summary.delivered == n ? 0 : 1;
+  ret = summary.delivered == n ? 0 : 1;
+
+  g_clear_object (&store);
+  qt_server_stop (server);
+  qt_remove_tree (dir);
+  qt_remove_tree (keyring_dir);
+  return ret;
 }

@@ -20,10 +20,10 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <stdlib.h>
 
 #include "qualify-demo.h"
+#include "qualify-test-util.h"
 #include "qualify-whatif.h"
 
 typedef void (*Edit) (JsonObject *model,
@@ -112,14 +112,6 @@ compare_doubles (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-static void
-done_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static double
 peak_rss_mb (void)
 {
@@ -197,8 +189,7 @@ main (int   argc,
       options.n_events = (guint64) options.n_leads * 10;
       if (path == NULL)
         {
-          tmpdir = g_dir_make_tmp ("qualify-bench-whatif-XXXXXX", &error);
-          g_assert_no_error (error);
+          tmpdir = qt_make_tmp_dir ("qualify-bench-whatif-XXXXXX");
           path = g_build_filename (tmpdir, "bench.qualify", NULL);
         }
       g_print ("generating %u leads / %" G_GUINT64_FORMAT " events into %s …\n",
@@ -217,7 +208,7 @@ main (int   argc,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    qualify_whatif_new_async (path, 0, NULL, done_cb, &result);
+    qualify_whatif_new_async (path, 0, NULL, qt_async_result_cb, &result);
     while (result == NULL)
       g_main_context_iteration (NULL, TRUE);
     if (!(whatif = qualify_whatif_new_finish (result, &error)))
@@ -288,7 +279,7 @@ main (int   argc,
       draft = qualify_model_new_from_node (node, &error);
       g_assert_no_error (error);
       t0 = g_get_monotonic_time ();
-      qualify_whatif_apply_async (whatif, draft, "bench", NULL, done_cb, &result);
+      qualify_whatif_apply_async (whatif, draft, "bench", NULL, qt_async_result_cb, &result);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);
       if ((version = qualify_whatif_apply_finish (whatif, result, &summary, &error)) <= 0)
@@ -303,15 +294,9 @@ main (int   argc,
 
   if (tmpdir != NULL)
     {
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
       g_clear_object (&whatif);
       g_clear_object (&store);
-      g_unlink (path);
-      g_unlink (wal);
-      g_unlink (shm);
-      g_rmdir (tmpdir);
+      qt_remove_tree (tmpdir);
     }
 
   return 0;

@@ -17,6 +17,7 @@
 
 #include "qualify-csv-reader.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 
 #define AS_OF "2026-06-01T00:00:00Z"
 
@@ -29,31 +30,10 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("qualify-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = qt_make_tmp_dir ("qualify-cli-XXXXXX");
   f->db = g_build_filename (f->dir, "w.qualify", NULL);
 }
 
@@ -61,17 +41,11 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_tree (f->dir);
+  qt_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db);
   g_free (f->out);
   g_free (f->err);
-}
-
-static char *
-fixture_path (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
 }
 
 /* Runs qualify-cli with the given arguments (NULL-terminated); keeps stdout
@@ -134,9 +108,9 @@ parse_json (const char *text)
 static void
 populate (Fixture *f)
 {
-  g_autofree char *leads = fixture_path ("export-leads.csv");
-  g_autofree char *events = fixture_path ("export-events.csv");
-  g_autofree char *model = fixture_path ("export-model.json");
+  g_autofree char *leads = qt_fixture_path ("export-leads.csv");
+  g_autofree char *events = qt_fixture_path ("export-events.csv");
+  g_autofree char *model = qt_fixture_path ("export-model.json");
 
   g_assert_cmpint (run (f, "--db", f->db, "init", NULL), ==, 0);
   g_assert_cmpint (run (f, "--db", f->db, "import", "leads", leads, NULL), ==, 0);
@@ -225,8 +199,8 @@ static void
 test_import (Fixture       *f,
              gconstpointer  data)
 {
-  g_autofree char *bad = fixture_path ("import-bad-rows.csv");
-  g_autofree char *no_email = fixture_path ("import-no-email.csv");
+  g_autofree char *bad = qt_fixture_path ("import-bad-rows.csv");
+  g_autofree char *no_email = qt_fixture_path ("import-no-email.csv");
   g_autofree char *errors = g_build_filename (f->dir, "problems.csv", NULL);
   g_autofree char *problems = NULL;
 
@@ -257,8 +231,8 @@ static void
 test_model (Fixture       *f,
             gconstpointer  data)
 {
-  g_autofree char *good = fixture_path ("export-model.json");
-  g_autofree char *broken = fixture_path ("broken-model.json");
+  g_autofree char *good = qt_fixture_path ("export-model.json");
+  g_autofree char *broken = qt_fixture_path ("broken-model.json");
   JsonNode *root;
 
   g_assert_cmpint (run (f, "--db", f->db, "model", "set", good, NULL), ==, 0);
@@ -532,15 +506,11 @@ test_endpoints (Fixture       *f,
  * thread, answering @status (200 = accepted) and counting webhook-ids. */
 typedef struct
 {
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  guint16       port;
-  GMutex        lock;
-  GCond         cond;
-  guint         status;
-  guint         requests;
-  GHashTable   *ids;
+  QtServer   *server;
+  GMutex      lock;
+  guint       status;
+  guint       requests;
+  GHashTable *ids;
 } Receiver;
 
 static void
@@ -564,60 +534,24 @@ receiver_handler (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"ok\":true}", 11);
 }
 
-static gpointer
-receiver_thread (gpointer data)
-{
-  Receiver *r = data;
-  g_autoptr(SoupServer) server = NULL;
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (r->context);
-  server = soup_server_new (NULL, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  soup_server_add_handler (server, NULL, receiver_handler, r, NULL);
-  uris = soup_server_get_uris (server);
-  g_mutex_lock (&r->lock);
-  r->port = g_uri_get_port (uris->data);
-  g_cond_signal (&r->cond);
-  g_mutex_unlock (&r->lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  g_main_loop_run (r->loop);
-  soup_server_disconnect (server);
-  g_main_context_pop_thread_default (r->context);
-  return NULL;
-}
-
 static Receiver *
 receiver_start (void)
 {
   Receiver *r = g_new0 (Receiver, 1);
 
   g_mutex_init (&r->lock);
-  g_cond_init (&r->cond);
   r->status = 200;
   r->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  r->context = g_main_context_new ();
-  r->loop = g_main_loop_new (r->context, FALSE);
-  r->thread = g_thread_new ("receiver", receiver_thread, r);
-  g_mutex_lock (&r->lock);
-  while (r->port == 0)
-    g_cond_wait (&r->cond, &r->lock);
-  g_mutex_unlock (&r->lock);
+  r->server = qt_server_start (receiver_handler, r, NULL);
   return r;
 }
 
 static void
 receiver_stop (Receiver *r)
 {
-  g_main_loop_quit (r->loop);
-  g_thread_join (r->thread);
-  g_main_loop_unref (r->loop);
-  g_main_context_unref (r->context);
+  qt_server_stop (r->server);
   g_hash_table_unref (r->ids);
   g_mutex_clear (&r->lock);
-  g_cond_clear (&r->cond);
   g_free (r);
 }
 
@@ -628,8 +562,8 @@ test_push_to_receiver (Fixture       *f,
                        gconstpointer  data)
 {
   Receiver *r = receiver_start ();
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/hook", r->port);
-  g_autofree char *gone_url = g_strdup_printf ("http://127.0.0.1:%u/gone", r->port);
+  g_autofree char *url = qt_server_dup_url (r->server, "/hook");
+  g_autofree char *gone_url = qt_server_dup_url (r->server, "/gone");
   g_autoptr(QualifyStore) store = NULL;
   g_autoptr(GError) error = NULL;
   JsonNode *root;
@@ -639,12 +573,7 @@ test_push_to_receiver (Fixture       *f,
                         "--now", AS_OF, NULL), ==, 0);
   store = qualify_store_open (f->db, &error);
   g_assert_no_error (error);
-  {
-    g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, "SELECT count(*) FROM results"
-                                                                  " WHERE status IN ('mql', 'sql')", &error);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    current = sqlite3_column_int64 (stmt, 0);
-  }
+  current = qt_store_query_int (store, "SELECT count(*) FROM results WHERE status IN ('mql', 'sql')");
   g_assert_cmpint (current, >, 0);
 
   g_assert_cmpint (run (f, "--db", f->db, "endpoint", "add", "Hook", "--url", url, NULL), ==, 0);
@@ -709,13 +638,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *keyring_dir = g_dir_make_tmp ("qualify-cli-keyring-XXXXXX", NULL);
-  g_autofree char *keyring = g_build_filename (keyring_dir, "keyring", NULL);
-
   /* inherited by the qualify-cli processes */
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  g_autofree char *keyring_dir = qt_use_file_keyring ("test");
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -731,5 +657,7 @@ main (int    argc,
   ADD ("/cli/push-to-receiver", test_push_to_receiver);
 #undef ADD
 
-  return g_test_run ();
+  ret = g_test_run ();
+  qt_remove_tree (keyring_dir);
+  return ret;
 }

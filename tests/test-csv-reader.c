@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "qualify-csv-reader.h"
+#include "qualify-test-util.h"
 
 typedef struct
 {
@@ -36,12 +37,6 @@ records_free (Records *r)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Records, records_free)
-
-static char *
-fixture (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
-}
 
 /* Reads a whole file; returns NULL with @error set on failure. */
 static Records *
@@ -86,7 +81,7 @@ read_fixture (const char *name,
               const char *encoding,
               char        delimiter)
 {
-  g_autofree char *path = fixture (name);
+  g_autofree char *path = qt_fixture_path (name);
   g_autoptr(GError) error = NULL;
   Records *r = read_path (path, encoding, delimiter, &error);
 
@@ -241,7 +236,7 @@ test_encoding_override (void)
   g_autoptr(Records) r = NULL;
   g_autoptr(Records) detected = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = fixture ("csv-windows1252.csv");
+  g_autofree char *path = qt_fixture_path ("csv-windows1252.csv");
   g_autoptr(QualifyCsvReader) reader = NULL;
 
   /* Latin-1 maps 0x80 to a C1 control, not to the euro sign. */
@@ -263,7 +258,7 @@ test_encoding_override (void)
 static void
 test_invalid_utf8 (void)
 {
-  g_autofree char *path = fixture ("csv-invalid-utf8.csv");
+  g_autofree char *path = qt_fixture_path ("csv-invalid-utf8.csv");
   g_autoptr(QualifyCsvReader) reader = NULL;
   g_autoptr(GError) error = NULL;
   const char *const *fields;
@@ -285,7 +280,7 @@ static void
 test_invalid_utf8_late (void)
 {
   /* Valid UTF-8 far beyond the detection sample, then a Latin-1 byte. */
-  g_autofree char *dir = g_dir_make_tmp ("qualify-csv-XXXXXX", NULL);
+  g_autofree char *dir = qt_make_tmp_dir ("qualify-csv-XXXXXX");
   g_autoptr(GString) s = g_string_new ("email,name\n");
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
@@ -302,15 +297,14 @@ test_invalid_utf8_late (void)
   g_assert_error (error, QUALIFY_CSV_ERROR, QUALIFY_CSV_ERROR_ENCODING);
   g_assert_nonnull (strstr (error->message, "line 50002"));
 
-  g_unlink (path);
-  g_rmdir (dir);
+  qt_remove_tree (dir);
 }
 
 static void
 test_invalid_windows1252 (void)
 {
   /* 0x81 has no character in Windows-1252. */
-  g_autofree char *dir = g_dir_make_tmp ("qualify-csv-XXXXXX", NULL);
+  g_autofree char *dir = qt_make_tmp_dir ("qualify-csv-XXXXXX");
   g_autofree char *path = write_temp (dir, "bad.csv",
                                       "email,name\nann@example.com,M\xfcller\n"
                                       "bob@example.com,\"B\nob\"\ncy@example.com,x\x81y\n", -1);
@@ -332,8 +326,7 @@ test_invalid_windows1252 (void)
   g_assert_nonnull (strstr (error->message, "0x81"));
   g_assert_nonnull (strstr (error->message, "WINDOWS-1252"));
 
-  g_unlink (path);
-  g_rmdir (dir);
+  qt_remove_tree (dir);
 }
 
 static void
@@ -373,7 +366,7 @@ static void
 test_delimiter_override (void)
 {
   g_autoptr(Records) r = read_fixture ("csv-semicolon.csv", NULL, ',');
-  g_autofree char *path = fixture ("csv-semicolon.csv");
+  g_autofree char *path = qt_fixture_path ("csv-semicolon.csv");
   g_autoptr(QualifyCsvReader) reader = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -438,8 +431,8 @@ test_unterminated (void)
 static void
 test_empty (void)
 {
-  g_autofree char *path = fixture ("csv-empty.csv");
-  g_autofree char *missing = fixture ("csv-no-such-file.csv");
+  g_autofree char *path = qt_fixture_path ("csv-empty.csv");
+  g_autofree char *missing = qt_fixture_path ("csv-no-such-file.csv");
   g_autoptr(QualifyCsvReader) reader = NULL;
   g_autoptr(QualifyCsvReader) reader2 = NULL;
   g_autoptr(GError) error = NULL;
@@ -458,7 +451,7 @@ test_empty (void)
 static void
 test_no_trailing_newline (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("qualify-csv-XXXXXX", NULL);
+  g_autofree char *dir = qt_make_tmp_dir ("qualify-csv-XXXXXX");
   g_autofree char *path = write_temp (dir, "t.csv", "a,b\r\n1,\"2\"\r\n3,  4  ", -1);
   g_autoptr(GError) error = NULL;
   g_autoptr(Records) r = read_path (path, NULL, 0, &error);
@@ -470,8 +463,7 @@ test_no_trailing_newline (void)
   assert_record (r, 2, 3, "3", "  4  ", NULL);
   g_assert_false (r->last_unterminated);
 
-  g_unlink (path);
-  g_rmdir (dir);
+  qt_remove_tree (dir);
 }
 
 /* The reader reads 1 MiB at a time: put every awkward spot exactly on the boundary. */
@@ -495,7 +487,7 @@ test_chunk_boundaries (void)
     { "a,\"b\"\nc,d", 5, "a", "b", 4 },                   /* quote | LF, no final newline */
   };
   const gsize chunk = 1024 * 1024;
-  g_autofree char *dir = g_dir_make_tmp ("qualify-csv-XXXXXX", NULL);
+  g_autofree char *dir = qt_make_tmp_dir ("qualify-csv-XXXXXX");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -531,7 +523,7 @@ test_chunk_boundaries (void)
 static void
 check_large (const char *encoding)
 {
-  g_autofree char *dir = g_dir_make_tmp ("qualify-csv-XXXXXX", NULL);
+  g_autofree char *dir = qt_make_tmp_dir ("qualify-csv-XXXXXX");
   g_autoptr(GString) s = g_string_new ("email,name,company,employees,notes\r\n");
   g_autofree char *path = NULL;
   g_autoptr(QualifyCsvReader) reader = NULL;
@@ -620,8 +612,7 @@ check_large (const char *encoding)
   g_assert_cmpuint (qualify_csv_reader_get_position (reader), ==,
                     qualify_csv_reader_get_size (reader));
 
-  g_unlink (path);
-  g_rmdir (dir);
+  qt_remove_tree (dir);
 }
 
 static void

@@ -11,7 +11,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <nettle/hmac.h>
@@ -24,6 +23,7 @@
 #include "qualify-scorer.h"
 #include "qualify-secrets.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 #include "qualify-webhook.h"
 
 typedef struct
@@ -50,16 +50,7 @@ typedef struct
   gboolean     signatures_ok;
   char        *secret;
 
-  /* the server thread */
-  GThread     *thread;
-  GMainLoop   *loop;
-  GMainContext *context;
-  SoupServer  *server;
-  guint16      port;
-  gboolean     tls;
-  GMutex       ready_lock;
-  GCond        ready;
-  gboolean     started;
+  QtServer    *server;
 } Crm;
 
 static gboolean
@@ -252,54 +243,21 @@ crm_handler (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply->str, reply->len);
 }
 
-static gpointer
-crm_thread (gpointer data)
-{
-  Crm *crm = data;
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (crm->context);
-  if (crm->tls)
-    {
-      g_autofree char *pem = g_test_build_filename (G_TEST_DIST, "fixtures", "self-signed.pem", NULL);
-      g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_file (pem, &error);
-
-      g_assert_no_error (error);
-      crm->server = soup_server_new ("tls-certificate", cert, NULL);
-      soup_server_listen_local (crm->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
-    }
-  else
-    {
-      crm->server = soup_server_new (NULL, NULL);
-      soup_server_listen_local (crm->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-    }
-  g_assert_no_error (error);
-  soup_server_add_handler (crm->server, NULL, crm_handler, crm, NULL);
-  uris = soup_server_get_uris (crm->server);
-  crm->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_mutex_lock (&crm->ready_lock);
-  crm->started = TRUE;
-  g_cond_signal (&crm->ready);
-  g_mutex_unlock (&crm->ready_lock);
-
-  g_main_loop_run (crm->loop);
-  soup_server_disconnect (crm->server);
-  g_clear_object (&crm->server);
-  g_main_context_pop_thread_default (crm->context);
-  return NULL;
-}
-
 static Crm *
 crm_start (gboolean tls)
 {
   Crm *crm = g_new0 (Crm, 1);
+  g_autoptr(GTlsCertificate) cert = NULL;
 
+  if (tls)
+    {
+      g_autofree char *pem = qt_fixture_path ("self-signed.pem");
+      g_autoptr(GError) error = NULL;
+
+      cert = g_tls_certificate_new_from_file (pem, &error);
+      g_assert_no_error (error);
+    }
   g_mutex_init (&crm->lock);
-  g_mutex_init (&crm->ready_lock);
-  g_cond_init (&crm->ready);
   crm->ids = g_ptr_array_new_with_free_func (g_free);
   crm->bodies = g_ptr_array_new_with_free_func (g_free);
   crm->auth = g_ptr_array_new_with_free_func (g_free);
@@ -308,24 +266,14 @@ crm_start (gboolean tls)
   crm->persons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   crm->leads = g_ptr_array_new_with_free_func (g_free);
   crm->signatures_ok = TRUE;
-  crm->tls = tls;
-  crm->context = g_main_context_new ();
-  crm->loop = g_main_loop_new (crm->context, FALSE);
-  crm->thread = g_thread_new ("crm", crm_thread, crm);
-  g_mutex_lock (&crm->ready_lock);
-  while (!crm->started)
-    g_cond_wait (&crm->ready, &crm->ready_lock);
-  g_mutex_unlock (&crm->ready_lock);
+  crm->server = qt_server_start (crm_handler, crm, cert);
   return crm;
 }
 
 static void
 crm_stop (Crm *crm)
 {
-  g_main_loop_quit (crm->loop);
-  g_thread_join (crm->thread);
-  g_main_loop_unref (crm->loop);
-  g_main_context_unref (crm->context);
+  qt_server_stop (crm->server);
   g_ptr_array_unref (crm->ids);
   g_ptr_array_unref (crm->bodies);
   g_ptr_array_unref (crm->auth);
@@ -337,13 +285,6 @@ crm_stop (Crm *crm)
   g_free (crm);
 }
 
-static char *
-crm_url (Crm        *crm,
-         const char *path)
-{
-  return g_strdup_printf ("%s://127.0.0.1:%u%s", crm->tls ? "https" : "http", crm->port, path);
-}
-
 /* A workspace where @endpoint is added first, then demo leads are imported
  * and scored: the scoring's transitions fill the outbox. */
 static QualifyStore *
@@ -352,14 +293,11 @@ workspace_with_endpoint (QualifyEndpoint *endpoint,
                          guint64         *queued)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("qualify-delivery-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "w.qualify", NULL);
-  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
+  g_autoptr(QualifyStore) store = qt_temp_workspace ("qualify-delivery-XXXXXX", NULL, NULL, NULL);
   g_autofree char *workspace_id = NULL;
   QualifyDemoOptions options = { 300, 3000, 7, 1793491200 /* 2026-11-01 */ };
   guint64 counts[QUALIFY_N_DELIVERY_STATES];
 
-  g_assert_no_error (error);
   g_assert_true (qualify_endpoint_add (store, endpoint, &error));
   g_assert_no_error (error);
   workspace_id = qualify_store_dup_workspace_id (store, &error);
@@ -374,32 +312,12 @@ workspace_with_endpoint (QualifyEndpoint *endpoint,
   return g_steal_pointer (&store);
 }
 
-static gint64
-query_int (QualifyStore *store,
-           const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-static void
-async_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static void
 test_delivery_webhook (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Zapier", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = NULL;
@@ -411,7 +329,7 @@ test_delivery_webhook (void)
   store = workspace_with_endpoint (endpoint, secret, &queued);
 
   /* one row per MQL/SQL transition of the scoring, none for the others */
-  transitions = query_int (store, "SELECT count(*) FROM status_history WHERE to_status IN ('mql', 'sql')");
+  transitions = qt_store_query_int (store, "SELECT count(*) FROM status_history WHERE to_status IN ('mql', 'sql')");
   g_assert_cmpint (transitions, >, 5);
   g_assert_cmpuint (queued, ==, (guint64) transitions);
 
@@ -456,12 +374,12 @@ test_delivery_retries (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Flaky", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
   QualifyPushSummary summary;
-  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+  guint64 queued = qt_store_query_int (store, "SELECT count(*) FROM outbox");
 
   crm->secret = g_strdup (secret);
   crm->fail_first = 3;
@@ -476,9 +394,9 @@ test_delivery_retries (void)
   for (guint i = 1; i < 4; i++)
     g_assert_cmpstr (g_ptr_array_index (crm->ids, i), ==, g_ptr_array_index (crm->ids, 0));
   g_assert_true (crm->signatures_ok);
-  g_assert_cmpint (query_int (store, "SELECT attempts FROM outbox ORDER BY id LIMIT 1"), ==, 4);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'delivered'"), ==, queued);
-  g_assert_cmpint (query_int (store, "SELECT failures FROM endpoints"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT attempts FROM outbox ORDER BY id LIMIT 1"), ==, 4);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'delivered'"), ==, queued);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT failures FROM endpoints"), ==, 0);
   crm_stop (crm);
 }
 
@@ -487,13 +405,13 @@ test_delivery_gone (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Old", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
   g_autoptr(QualifyEndpoint) after = NULL;
   QualifyPushSummary summary;
-  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+  guint64 queued = qt_store_query_int (store, "SELECT count(*) FROM outbox");
 
   crm->always_status = 410;
   g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
@@ -503,7 +421,7 @@ test_delivery_gone (void)
   g_assert_cmpint (after->state, ==, QUALIFY_ENDPOINT_DISABLED);
   g_assert_nonnull (strstr (after->state_reason, "410"));
   /* nothing lost: everything waits for the endpoint to be fixed */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, queued);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending'"), ==, queued);
 
   /* resumed and answering again: all of it goes */
   crm->always_status = 0;
@@ -519,7 +437,7 @@ test_delivery_permanent_and_429 (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Strict", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
@@ -535,9 +453,9 @@ test_delivery_permanent_and_429 (void)
   g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (crm->requests, ==, 1);
-  next_at = query_int (store, "SELECT next_at FROM outbox ORDER BY id LIMIT 1");
+  next_at = qt_store_query_int (store, "SELECT next_at FROM outbox ORDER BY id LIMIT 1");
   g_assert_cmpint (next_at - now, >=, 119);
-  g_assert_cmpint (query_int (store, "SELECT last_status FROM outbox ORDER BY id LIMIT 1"), ==, 429);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT last_status FROM outbox ORDER BY id LIMIT 1"), ==, 429);
   g_setenv ("QUALIFY_DELIVERY_TIME_SCALE", "0.001", TRUE);
 
   /* a 400 is final for that message, with the CRM's words kept */
@@ -549,7 +467,7 @@ test_delivery_permanent_and_429 (void)
   g_assert_cmpuint (failed->len, ==, summary.failed);
   g_assert_cmpuint (failed->len, >, 0);
   g_assert_nonnull (strstr (((QualifyDelivery *) g_ptr_array_index (failed, 0))->last_error, "400"));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM endpoints WHERE state = 'active'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM endpoints WHERE state = 'active'"), ==, 1);
 
   /* Retry Now puts one back in the queue */
   crm->always_status = 0;
@@ -580,9 +498,9 @@ test_delivery_refused (void)
   g_assert_no_error (error);
   g_assert_cmpuint (summary.retrying, ==, 1);
   g_assert_cmpuint (summary.delivered, ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 1"), ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT last_status FROM outbox WHERE attempts = 1"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT failures FROM endpoints"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 1"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT last_status FROM outbox WHERE attempts = 1"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT failures FROM endpoints"), ==, 1);
 }
 
 /* A process killed between claiming and recording leaves rows "sending": the
@@ -593,19 +511,19 @@ test_delivery_recovers_after_crash (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Crash", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
   QualifyPushSummary summary;
-  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+  guint64 queued = qt_store_query_int (store, "SELECT count(*) FROM outbox");
 
   g_assert_true (_qualify_store_exec (store, "UPDATE outbox SET state = 'sending', attempts = 1"
                                              " WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT 3)", NULL));
   g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.delivered, ==, queued);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'delivered'"), ==, queued);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'delivered'"), ==, queued);
   crm_stop (crm);
 }
 
@@ -628,7 +546,7 @@ test_delivery_killed_cli (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Kill", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
@@ -636,7 +554,7 @@ test_delivery_killed_cli (void)
   const char *path = qualify_store_get_path (store);
   g_autoptr(GSubprocess) first = NULL;
   g_autoptr(GSubprocess) second = NULL;
-  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+  guint64 queued = qt_store_query_int (store, "SELECT count(*) FROM outbox");
   gint64 deadline;
 
   if (cli == NULL)
@@ -666,7 +584,7 @@ test_delivery_killed_cli (void)
   g_subprocess_wait_check (second, NULL, &error);
   g_assert_no_error (error);
 
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'delivered'"), ==, queued);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'delivered'"), ==, queued);
   g_assert_cmpuint (g_hash_table_size (crm->seen), ==, queued);   /* each message, once after dedup */
   g_assert_cmpuint (crm_requests (crm), <=, queued + 1);           /* at most the one in flight twice */
   g_assert_true (crm->signatures_ok);
@@ -678,12 +596,12 @@ test_delivery_hubspot_batch (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/crm/v3/objects/contacts/batch/upsert");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/crm/v3/objects/contacts/batch/upsert");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("HubSpot", url, QUALIFY_FORMAT_HUBSPOT);
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, "pat-na1-test-token", &(guint64){ 0 });
   g_autofree char *rejected = NULL;
   QualifyPushSummary summary;
-  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+  guint64 queued = qt_store_query_int (store, "SELECT count(*) FROM outbox");
 
   {
     g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, "SELECT l.email FROM outbox o JOIN leads l"
@@ -704,7 +622,7 @@ test_delivery_hubspot_batch (void)
     g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id"
                                             " WHERE l.email = '%s' AND o.state = 'failed'"
                                             " AND o.last_error LIKE '%%not valid%%'", rejected);
-    g_assert_cmpint (query_int (store, sql), ==, 1);
+    g_assert_cmpint (qt_store_query_int (store, sql), ==, 1);
   }
   g_assert_cmpuint (crm->duplicate_batches, ==, 0);
   crm_stop (crm);
@@ -718,7 +636,7 @@ test_delivery_hubspot_same_contact_twice (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/crm/v3/objects/contacts/batch/upsert");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/crm/v3/objects/contacts/batch/upsert");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("HubSpot", url, QUALIFY_FORMAT_HUBSPOT);
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, "pat-na1-test-token", &(guint64){ 0 });
   QualifyPushSummary summary;
@@ -729,7 +647,7 @@ test_delivery_hubspot_same_contact_twice (void)
                                              " SELECT endpoint_id, lead_id, to_status, 'sql', occurred_at + 86400,"
                                              " model_version FROM outbox WHERE to_status = 'mql' ORDER BY id LIMIT 1",
                                       &error));
-  queued = query_int (store, "SELECT count(*) FROM outbox");
+  queued = qt_store_query_int (store, "SELECT count(*) FROM outbox");
   g_assert_cmpuint (queued, <, 100);
 
   g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
@@ -748,7 +666,7 @@ test_delivery_salesforce (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Salesforce", url, QUALIFY_FORMAT_SALESFORCE);
   g_autoptr(QualifyStore) store = NULL;
   QualifyPushSummary summary;
@@ -769,7 +687,7 @@ test_delivery_salesforce (void)
   g_assert_cmpstr (g_ptr_array_index (crm->auth, 0), ==, "Bearer 00D-sf-token");
   g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 0), "\"LastName\":\"[not provided]\""));
   g_assert_nonnull (strstr (g_ptr_array_index (crm->bodies, 0), "\"Company\":\"[not provided]\""));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE last_error LIKE '%not provided%'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE last_error LIKE '%not provided%'"), ==, 1);
   crm_stop (crm);
 }
 
@@ -778,11 +696,11 @@ test_delivery_pipedrive (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/api");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/api");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Pipedrive", url, QUALIFY_FORMAT_PIPEDRIVE);
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, "pd-token-123", &(guint64){ 0 });
   QualifyPushSummary summary;
-  guint64 queued = query_int (store, "SELECT count(*) FROM outbox");
+  guint64 queued = qt_store_query_int (store, "SELECT count(*) FROM outbox");
 
   g_assert_true (qualify_delivery_push (store, NULL, FALSE, 0, NULL, NULL, NULL, &summary, &error));
   g_assert_no_error (error);
@@ -829,7 +747,7 @@ test_delivery_slow_receiver (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Slow", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
@@ -856,7 +774,7 @@ test_delivery_self_signed_refused (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (TRUE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Untrusted", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = workspace_with_endpoint (endpoint, secret, &(guint64){ 0 });
@@ -882,19 +800,16 @@ static void
 test_delivery_backlog (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("qualify-delivery-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "w.qualify", NULL);
-  g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
+  QualifyDemoOptions options = { 300, 3000, 7, 1793491200 };
+  g_autoptr(QualifyStore) store = qt_temp_workspace ("qualify-delivery-XXXXXX", &options, NULL, NULL);
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Late", "https://hooks.example.com/x",
                                                               QUALIFY_FORMAT_WEBHOOK);
-  QualifyDemoOptions options = { 300, 3000, 7, 1793491200 };
   guint64 backlog = 0, queued = 0;
 
-  g_assert_true (qualify_demo_populate (store, &options, NULL, &error));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
   g_assert_true (qualify_endpoint_add (store, endpoint, &error));
   g_assert_true (qualify_outbox_count_backlog (store, endpoint->id, &backlog, &error));
-  g_assert_cmpint (backlog, ==, query_int (store, "SELECT count(*) FROM results WHERE status IN ('mql', 'sql')"));
+  g_assert_cmpint (backlog, ==, qt_store_query_int (store, "SELECT count(*) FROM results WHERE status IN ('mql', 'sql')"));
   g_assert_true (qualify_outbox_enqueue_backlog (store, endpoint->id, &queued, &error));
   g_assert_cmpuint (queued, ==, backlog);
   /* offered once: a second time there is nothing left */
@@ -928,7 +843,7 @@ test_delivery_test_endpoint (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Test", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = NULL;
@@ -962,12 +877,12 @@ test_delivery_test_endpoint (void)
   /* async, for an endpoint not saved, with the secret given; a token is
    * never shown */
   {
-    g_autofree char *hub_url = crm_url (crm, "/crm/v3/objects/contacts/batch/upsert");
+    g_autofree char *hub_url = qt_server_dup_url (crm->server, "/crm/v3/objects/contacts/batch/upsert");
     g_autoptr(QualifyEndpoint) hub = qualify_endpoint_new ("Hub", hub_url, QUALIFY_FORMAT_HUBSPOT);
     g_autoptr(GAsyncResult) result = NULL;
 
     qualify_delivery_test_endpoint_async (qualify_store_get_path (store), hub, "pat-na1-very-secret",
-                                          NULL, async_result_cb, &result);
+                                          NULL, qt_async_result_cb, &result);
     while (result == NULL)
       g_main_context_iteration (NULL, TRUE);
     g_assert_true (qualify_delivery_test_endpoint_finish (result, &request, &response, &error));
@@ -1026,7 +941,7 @@ test_delivery_push_async_cancel (void)
 {
   g_autoptr(GError) error = NULL;
   Crm *crm = crm_start (FALSE);
-  g_autofree char *url = crm_url (crm, "/hook");
+  g_autofree char *url = qt_server_dup_url (crm->server, "/hook");
   g_autoptr(QualifyEndpoint) endpoint = qualify_endpoint_new ("Async", url, QUALIFY_FORMAT_WEBHOOK);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyStore) store = NULL;
@@ -1044,7 +959,7 @@ test_delivery_push_async_cancel (void)
   /* a slow CRM; Stop while the second request waits for its answer */
   crm->delay_ms = 300;
   qualify_delivery_push_full_async (qualify_store_get_path (store), NULL, TRUE, 0, progress_cb, &progress,
-                                    progress_free, cancellable, async_result_cb, &result);
+                                    progress_free, cancellable, qt_async_result_cb, &result);
   while (progress.calls == 0)
     g_main_context_iteration (NULL, TRUE);
   g_usleep (100 * 1000);
@@ -1071,10 +986,10 @@ test_delivery_push_async_cancel (void)
   g_assert_cmpuint (counts[QUALIFY_DELIVERY_DELIVERED], <, queued);
   g_assert_cmpuint (counts[QUALIFY_DELIVERY_PENDING] + counts[QUALIFY_DELIVERY_DELIVERED], ==, queued);
   /* the request cut off: tried once, due again */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 1"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 1"), ==, 1);
   /* nothing waits because of the Stop */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND next_at > 0"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND next_at > 0"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL"), ==, 0);
   after = qualify_endpoint_get (store, "Async", &error);
   g_assert_cmpint (after->state, ==, QUALIFY_ENDPOINT_ACTIVE);
   g_assert_cmpint (after->failures, ==, 0);
@@ -1084,7 +999,7 @@ test_delivery_push_async_cancel (void)
   crm->delay_ms = 0;
   progress = (Progress) { 0, 0, TRUE, FALSE };
   qualify_delivery_push_full_async (qualify_store_get_path (store), "Async", TRUE, 60, progress_cb, &progress,
-                                    NULL, NULL, async_result_cb, &result);
+                                    NULL, NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (qualify_delivery_push_finish (result, &summary, &error));
@@ -1107,7 +1022,7 @@ test_secrets_async (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *found = NULL;
 
-  qualify_secrets_store_async ("ws-async", "CRM", "pat-na1-token", NULL, async_result_cb, &result);
+  qualify_secrets_store_async ("ws-async", "CRM", "pat-na1-token", NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (qualify_secrets_store_finish (result, &error));
@@ -1121,7 +1036,7 @@ test_secrets_async (void)
   g_assert_null (qualify_secrets_lookup ("ws-async", "Other", NULL, &error));
   g_assert_no_error (error);
 
-  qualify_secrets_lookup_async ("ws-async", "CRM", NULL, async_result_cb, &result);
+  qualify_secrets_lookup_async ("ws-async", "CRM", NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   found = qualify_secrets_lookup_finish (result, &error);
@@ -1130,13 +1045,13 @@ test_secrets_async (void)
   g_clear_pointer (&found, g_free);
   g_clear_object (&result);
 
-  qualify_secrets_clear_async ("ws-async", "CRM", NULL, async_result_cb, &result);
+  qualify_secrets_clear_async ("ws-async", "CRM", NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (qualify_secrets_clear_finish (result, &error));
   g_clear_object (&result);
 
-  qualify_secrets_lookup_async ("ws-async", "CRM", NULL, async_result_cb, &result);
+  qualify_secrets_lookup_async ("ws-async", "CRM", NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (qualify_secrets_lookup_finish (result, &error));
@@ -1168,21 +1083,18 @@ test_delivery_plain_http_refused (void)
   after = qualify_endpoint_get (store, "Edited", &error);
   g_assert_cmpint (after->state, ==, QUALIFY_ENDPOINT_PAUSED);
   g_assert_nonnull (strstr (after->state_reason, "https://"));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 0"), ==,
-                   query_int (store, "SELECT count(*) FROM outbox"));
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 0"), ==,
+                   qt_store_query_int (store, "SELECT count(*) FROM outbox"));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *dir = g_dir_make_tmp ("qualify-keyring-XXXXXX", NULL);
-  g_autofree char *keyring = g_build_filename (dir, "keyring", NULL);
-
   /* libsecret's file backend: no daemon, a throwaway keyring file */
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  g_autofree char *keyring_dir = qt_use_file_keyring ("test");
+  int ret;
+
   /* retries after milliseconds instead of seconds */
   g_setenv ("QUALIFY_DELIVERY_TIME_SCALE", "0.001", TRUE);
 
@@ -1208,5 +1120,7 @@ main (int   argc,
   g_test_add_func ("/delivery/push-async-cancel", test_delivery_push_async_cancel);
   g_test_add_func ("/secrets/async", test_secrets_async);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  qt_remove_tree (keyring_dir);
+  return ret;
 }

@@ -9,38 +9,14 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
 
 #include "qualify-csv-reader.h"
 #include "qualify-demo.h"
 #include "qualify-parse.h"
 #include "qualify-store.h"
+#include "qualify-test-util.h"
 
 #define NOW G_GINT64_CONSTANT (1780272000) /* 2026-06-01T00:00:00Z */
-
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("qualify-demo-test-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 write_demo (const QualifyDemoOptions *options,
@@ -74,7 +50,7 @@ contents (const char *path,
 static void
 test_deterministic (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = qt_make_tmp_dir ("qualify-demo-test-XXXXXX");
   g_autofree char *l1 = NULL, *e1 = NULL, *l2 = NULL, *e2 = NULL, *l3 = NULL, *e3 = NULL;
   g_autofree char *cl1 = NULL, *ce1 = NULL, *cl2 = NULL, *ce2 = NULL, *cl3 = NULL, *ce3 = NULL;
   gsize nl1, ne1, nl2, ne2, nl3, ne3;
@@ -102,7 +78,7 @@ test_deterministic (void)
   g_assert_false (nl1 == nl3 && memcmp (cl1, cl3, nl1) == 0);
   g_assert_false (ne1 == ne3 && memcmp (ce1, ce3, ne1) == 0);
 
-  remove_dir (dir);
+  qt_remove_tree (dir);
 }
 
 typedef struct
@@ -243,7 +219,7 @@ read_events (const char *path,
 static void
 test_counts_and_shape (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = qt_make_tmp_dir ("qualify-demo-test-XXXXXX");
   g_autofree char *leads = NULL, *events = NULL;
   QualifyDemoOptions options = { 3000, 25000, 1, NOW };
   Counts lc = { 0 }, ec = { 0 };
@@ -272,7 +248,7 @@ test_counts_and_shape (void)
   g_assert_cmpint (ec.max_time, <=, NOW);
   g_assert_cmpint (ec.min_time, >=, NOW - 180 * 86400);
 
-  remove_dir (dir);
+  qt_remove_tree (dir);
 }
 
 static void
@@ -291,7 +267,7 @@ static void
 test_populate (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = qt_make_tmp_dir ("qualify-demo-test-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "w.qualify", NULL);
   g_autoptr(QualifyStore) store = NULL;
   g_autofree char *model = NULL;
@@ -331,7 +307,7 @@ test_populate (void)
   }
 
   g_clear_object (&store);
-  remove_dir (dir);
+  qt_remove_tree (dir);
 }
 
 int

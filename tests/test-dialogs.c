@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "qualify-demo.h"
@@ -22,6 +21,7 @@
 #include "qualify-importer.h"
 #include "qualify-scorer.h"
 #include "qualify-store.h"
+#include "qualify-test-util.h"
 #include "qualify-window.h"
 
 /* The scoring model of the export test: big companies that looked at pricing. */
@@ -49,8 +49,7 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(QualifyStore) store = NULL;
 
-  fixture->dir = g_dir_make_tmp ("qualify-dialogs-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = qt_make_tmp_dir ("qualify-dialogs-XXXXXX");
   fixture->workspace = g_build_filename (fixture->dir, "workspace.qualify", NULL);
 
   store = qualify_store_open (fixture->workspace, &error);
@@ -59,49 +58,15 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  qt_remove_tree (fixture->dir);
   g_free (fixture->workspace);
   g_free (fixture->dir);
 }
 
 /* Helpers */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
 
 static gboolean
 import_settled (gpointer data)
@@ -129,7 +94,7 @@ open_import_dialog (Fixture           *fixture,
                     QualifyImportKind  kind,
                     const char        *fixture_name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", fixture_name, NULL);
+  g_autofree char *path = qt_fixture_path (fixture_name);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   QualifyImportDialog *dialog;
 
@@ -137,7 +102,7 @@ open_import_dialog (Fixture           *fixture,
   g_object_ref (dialog);
   qualify_import_dialog_set_file (dialog, file);
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for (import_settled, dialog, "the file to be read and checked");
+  qt_wait_for_full (import_settled, dialog, 90, "the file to be read and checked");
 
   return dialog;
 }
@@ -195,18 +160,11 @@ import_with_core (Fixture           *fixture,
                   QualifyImportKind  kind,
                   const char        *fixture_name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", fixture_name, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(QualifyStore) store = qualify_store_open (fixture->workspace, &error);
-  g_autoptr(QualifyImporter) importer = NULL;
-  QualifyImportStats stats = { 0 };
 
   g_assert_no_error (error);
-  importer = qualify_importer_new (store, kind, path);
-  qualify_importer_prepare (importer, 0, &error);
-  g_assert_no_error (error);
-  qualify_importer_run (importer, NULL, NULL, NULL, &stats, &error);
-  g_assert_no_error (error);
+  qt_import_fixture (store, kind, fixture_name, NULL);
 }
 
 /* Import dialog */
@@ -254,7 +212,7 @@ test_import_leads (Fixture       *fixture,
 
   /* Another delimiter re-reads the file: one column, no email column… */
   g_assert_true (_qualify_import_dialog_select_delimiter (dialog, ','));
-  wait_for (import_settled, dialog, "the file to be read with ','");
+  qt_wait_for_full (import_settled, dialog, 90, "the file to be read with ','");
   g_assert_cmpint (_qualify_import_dialog_get_delimiter (dialog), ==, ',');
   g_assert_cmpuint (_qualify_import_dialog_get_n_columns (dialog), ==, 1);
   g_assert_false (_qualify_import_dialog_get_validation (dialog, NULL));
@@ -263,7 +221,7 @@ test_import_leads (Fixture       *fixture,
 
   /* …and back. */
   g_assert_true (_qualify_import_dialog_select_delimiter (dialog, ';'));
-  wait_for (import_settled, dialog, "the file to be read with ';'");
+  qt_wait_for_full (import_settled, dialog, 90, "the file to be read with ';'");
   g_assert_cmpuint (_qualify_import_dialog_get_n_columns (dialog), ==, 7);
   g_assert_true (_qualify_import_dialog_get_validation (dialog, &stats));
   g_assert_cmpuint (stats.skipped, ==, 3);
@@ -271,7 +229,7 @@ test_import_leads (Fixture       *fixture,
   /* Import. */
   g_signal_connect (dialog, "imported", G_CALLBACK (imported_cb), &emitted);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.start", NULL));
-  wait_for (import_finished, dialog, "the import");
+  qt_wait_for_full (import_finished, dialog, 90, "the import");
   g_assert_cmpstr (_qualify_import_dialog_get_page (dialog), ==, "result");
   g_assert_true (_qualify_import_dialog_get_result (dialog, &stats));
   g_assert_cmpuint (stats.rows, ==, 10);
@@ -330,14 +288,14 @@ test_import_no_email (Fixture       *fixture,
 
   /* …and fixed by mapping a column to email. */
   g_assert_true (_qualify_import_dialog_map_column (dialog, 0, QUALIFY_TARGET_FIELD, "email"));
-  wait_for (import_settled, dialog, "the check after mapping email");
+  qt_wait_for_full (import_settled, dialog, 90, "the check after mapping email");
   assert_column (dialog, 0, "Contact", QUALIFY_TARGET_FIELD, "email", FALSE);
   g_assert_true (_qualify_import_dialog_get_validation (dialog, &stats));
   g_assert_cmpuint (stats.rows, ==, 2);
   g_assert_cmpuint (stats.skipped, ==, 0);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.start", NULL));
-  wait_for (import_finished, dialog, "the import");
+  qt_wait_for_full (import_finished, dialog, 90, "the import");
   g_assert_true (_qualify_import_dialog_get_result (dialog, &stats));
   g_assert_cmpuint (stats.created, ==, 2);
   g_assert_cmpint (count_leads (fixture), ==, 2);
@@ -368,7 +326,7 @@ test_import_events (Fixture       *fixture,
   g_assert_cmpuint (stats.skipped, ==, 1);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.start", NULL));
-  wait_for (import_finished, dialog, "the import");
+  qt_wait_for_full (import_finished, dialog, 90, "the import");
   g_assert_true (_qualify_import_dialog_get_result (dialog, &stats));
   g_assert_cmpuint (stats.created, ==, 6);   /* events */
   g_assert_cmpuint (stats.updated, ==, 1);   /* bare lead for newbie@ */
@@ -407,13 +365,13 @@ test_import_cancel (Fixture       *fixture,
   g_object_ref (dialog);
   qualify_import_dialog_set_file (dialog, file);
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for (import_settled, dialog, "the big file to be read and checked");
+  qt_wait_for_full (import_settled, dialog, 90, "the big file to be read and checked");
   g_assert_true (_qualify_import_dialog_get_validation (dialog, NULL));
 
   _qualify_import_dialog_cancel_on_progress (dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.start", NULL));
   g_assert_cmpstr (_qualify_import_dialog_get_page (dialog), ==, "progress");
-  wait_for (import_finished, dialog, "the cancelled import");
+  qt_wait_for_full (import_finished, dialog, 90, "the cancelled import");
 
   g_assert_cmpstr (_qualify_import_dialog_get_page (dialog), ==, "message");
   g_assert_cmpstr (_qualify_import_dialog_get_message (dialog, &description), ==,
@@ -446,7 +404,7 @@ test_import_bad_file (Fixture       *fixture,
                                                              QUALIFY_IMPORT_LEADS));
   g_object_ref (dialog);
   qualify_import_dialog_set_file (dialog, file);
-  wait_for (import_settled, dialog, "the missing file");
+  qt_wait_for_full (import_settled, dialog, 90, "the missing file");
 
   g_assert_cmpstr (_qualify_import_dialog_get_page (dialog), ==, "message");
   g_assert_cmpstr (_qualify_import_dialog_get_message (dialog, &description), ==,
@@ -526,7 +484,7 @@ run_export_dialog (QualifyExportDialog *dialog,
   gtk_window_present (GTK_WINDOW (dialog));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.run", NULL));
-  wait_for (export_settled, dialog, "the export");
+  qt_wait_for_full (export_settled, dialog, 90, "the export");
   g_assert_cmpstr (_qualify_export_dialog_get_error (dialog), ==, NULL);
   g_assert_true (exported->done);
   /* The dialog closes itself after a successful export. */
@@ -681,20 +639,6 @@ test_help_overlay (void)
 
 /* Screenshots (data/screenshots/), when QUALIFY_SCREENSHOT_DIR is set */
 
-static gboolean
-frames_drawn (gpointer data)
-{
-  gint64 *until = data;
-  return g_get_monotonic_time () > *until;
-}
-
-static void
-settle (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  wait_for (frames_drawn, &until, "frames");
-}
-
 static void
 fit_window (GtkWindow *window,
             int        width,
@@ -702,11 +646,11 @@ fit_window (GtkWindow *window,
 {
   /* The window's own size, without the invisible resize borders, is what counts. */
   gtk_window_set_default_size (window, width, height);
-  settle (300);
+  qt_settle (300);
   gtk_window_set_default_size (window,
                                2 * width - gtk_widget_get_width (GTK_WIDGET (window)),
                                2 * height - gtk_widget_get_height (GTK_WIDGET (window)));
-  settle (1500);
+  qt_settle (1500);
 }
 
 /* Draws @dialog centred over @window (when given), as a desktop shows a modal
@@ -725,7 +669,7 @@ save_screenshot (GtkWidget  *window,
   GtkWidget *base = window != NULL ? window : dialog;
   int width, height, dialog_width, dialog_height;
 
-  settle (1500);
+  qt_settle (1500);
   width = gtk_widget_get_width (base);
   height = gtk_widget_get_height (base);
   dialog_width = gtk_widget_get_width (dialog);
@@ -819,7 +763,7 @@ test_screenshots (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (window));
   fit_window (GTK_WINDOW (window), 1280, 800);
   qualify_window_open_workspace (window, fixture->workspace);
-  wait_for (window_loaded, window, "the window to show the leads");
+  qt_wait_for_full (window_loaded, window, 90, "the window to show the leads");
 
   for (guint dark = 0; dark < 2; dark++)
     {
@@ -837,7 +781,7 @@ test_screenshots (Fixture       *fixture,
       g_object_ref (import);
       qualify_import_dialog_set_file (import, leads_file);
       gtk_window_present (GTK_WINDOW (import));
-      wait_for (import_settled, import, "the demo export to be read and checked");
+      qt_wait_for_full (import_settled, import, 90, "the demo export to be read and checked");
       save_screenshot (GTK_WIDGET (window), GTK_WIDGET (import),
                        dark ? "import-dark.png" : "import.png");
       close_dialog (import);

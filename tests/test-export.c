@@ -19,6 +19,7 @@
 #include "qualify-model.h"
 #include "qualify-parse.h"
 #include "qualify-scorer.h"
+#include "qualify-test-util.h"
 
 #define AS_OF G_GINT64_CONSTANT (1780272000) /* 2026-06-01T00:00:00Z */
 
@@ -29,61 +30,21 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          g_chmod (child, 0700);
-          if (g_file_test (child, G_FILE_TEST_IS_DIR))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_chmod (path, 0700);
-  g_rmdir (path);
-}
-
-static void
-import (QualifyStore      *store,
-        QualifyImportKind  kind,
-        const char        *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", fixture, NULL);
-  g_autoptr(QualifyImporter) importer = qualify_importer_new (store, kind, path);
-  QualifyImportStats stats = { 0 };
-
-  qualify_importer_run (importer, NULL, NULL, NULL, &stats, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (stats.skipped, ==, 0);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *model_path = g_test_build_filename (G_TEST_DIST, "fixtures", "export-model.json", NULL);
+  g_autofree char *model_path = qt_fixture_path ("export-model.json");
   g_autofree char *json = NULL;
+  QualifyImportStats stats;
   QualifyScoreSummary summary;
 
-  f->dir = g_dir_make_tmp ("qualify-export-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "w.qualify", NULL);
-  f->store = qualify_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = qt_temp_workspace ("qualify-export-XXXXXX", NULL, &f->dir, NULL);
 
-  import (f->store, QUALIFY_IMPORT_LEADS, "export-leads.csv");
-  import (f->store, QUALIFY_IMPORT_EVENTS, "export-events.csv");
+  qt_import_fixture (f->store, QUALIFY_IMPORT_LEADS, "export-leads.csv", &stats);
+  g_assert_cmpuint (stats.skipped, ==, 0);
+  qt_import_fixture (f->store, QUALIFY_IMPORT_EVENTS, "export-events.csv", &stats);
+  g_assert_cmpuint (stats.skipped, ==, 0);
 
   g_file_get_contents (model_path, &json, NULL, &error);
   g_assert_no_error (error);
@@ -103,7 +64,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  qt_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include "qualify-outbox.h"
 #include "qualify-secrets.h"
 #include "qualify-store.h"
+#include "qualify-test-util.h"
 #include "qualify-webhook.h"
 #include "qualify-window.h"
 
@@ -43,13 +43,7 @@ typedef struct
   char         *last_authorization;
   char         *last_path;
   guint         delay_ms;      /* a slow CRM */
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  guint16       port;
-  gboolean      started;
-  GMutex        ready_lock;
-  GCond         ready;
+  QtServer     *server;
 } Receiver;
 
 static void
@@ -100,50 +94,16 @@ receiver_handler (SoupServer        *server,
   g_mutex_unlock (&r->lock);
 }
 
-static gpointer
-receiver_thread (gpointer data)
-{
-  Receiver *r = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SoupServer) server = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (r->context);
-  server = soup_server_new (NULL, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  soup_server_add_handler (server, NULL, receiver_handler, r, NULL);
-  uris = soup_server_get_uris (server);
-  r->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  g_mutex_lock (&r->ready_lock);
-  r->started = TRUE;
-  g_cond_signal (&r->ready);
-  g_mutex_unlock (&r->ready_lock);
-  g_main_loop_run (r->loop);
-  soup_server_disconnect (server);
-  g_main_context_pop_thread_default (r->context);
-  return NULL;
-}
-
 static Receiver *
 receiver_start (void)
 {
   Receiver *r = g_new0 (Receiver, 1);
 
   g_mutex_init (&r->lock);
-  g_mutex_init (&r->ready_lock);
-  g_cond_init (&r->ready);
   r->signatures_ok = TRUE;
   r->status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  r->context = g_main_context_new ();
-  r->loop = g_main_loop_new (r->context, FALSE);
-  r->thread = g_thread_new ("receiver", receiver_thread, r);
-  g_mutex_lock (&r->ready_lock);
-  while (!r->started)
-    g_cond_wait (&r->ready, &r->ready_lock);
-  g_mutex_unlock (&r->ready_lock);
+  r->server = qt_server_start (receiver_handler, r, NULL);
   return r;
 }
 
@@ -167,57 +127,18 @@ receiver_reset (Receiver *r)
   g_mutex_unlock (&r->lock);
 }
 
-static char *
-receiver_url (Receiver   *r,
-              const char *path)
-{
-  return g_strdup_printf ("http://127.0.0.1:%u%s", r->port, path);
-}
-
 static void
 receiver_stop (Receiver *r)
 {
-  g_main_loop_quit (r->loop);
-  g_thread_join (r->thread);
-  g_main_loop_unref (r->loop);
-  g_main_context_unref (r->context);
+  qt_server_stop (r->server);
   g_hash_table_unref (r->ids);
   g_hash_table_unref (r->status);
   g_free (r->secret);
   g_free (r->last_body);
   g_free (r->last_authorization);
   g_free (r->last_path);
+  g_mutex_clear (&r->lock);
   g_free (r);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
-static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
 }
 
 static gboolean
@@ -296,14 +217,9 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   GtkWidget *overlay = adw_toast_overlay_new ();
 
-  f->dir = g_dir_make_tmp ("qualify-handoff-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "w.qualify", NULL);
-  f->store = qualify_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = qt_temp_workspace ("qualify-handoff-XXXXXX", NULL, &f->dir, &f->path);
   f->receiver = receiver_start ();
   f->window = gtk_window_new ();
   f->page = qualify_handoff_page_new ();
@@ -318,17 +234,11 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
-
   if (f->window != NULL)
     gtk_window_destroy (GTK_WINDOW (f->window));
   receiver_stop (f->receiver);
   g_clear_object (&f->store);
-  g_remove (wal);
-  g_remove (shm);
-  g_remove (f->path);
-  g_rmdir (f->dir);
+  qt_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -340,7 +250,7 @@ push_and_wait (Fixture *f)
 {
   g_assert_true (gtk_widget_activate_action (f->page, "handoff.push", NULL));
   g_assert_true (_qualify_handoff_page_is_busy (PAGE (f)));
-  wait_for (page_idle, f->page, "the push");
+  qt_wait_for (page_idle, f->page, "the push");
 }
 
 /* Add a webhook through the dialog (test event first), score leads, push,
@@ -350,7 +260,7 @@ test_handoff_page_push (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = receiver_url (f->receiver, "/hook");
+  g_autofree char *url = qt_server_dup_url (f->receiver->server, "/hook");
   QualifyEndpointDialog *dialog;
   QualifyDemoOptions options = { 300, 3000, 7, 1793491200 };
   guint64 pending, delivered, failed, queued;
@@ -370,7 +280,7 @@ test_handoff_page_push (Fixture       *f,
   /* Send Test Event from the form first (nothing saved), signed with the
    * secret the form will save; then added. */
   g_assert_true (_qualify_endpoint_dialog_test (dialog, "Local CRM", url, QUALIFY_FORMAT_WEBHOOK, NULL));
-  wait_for (dialog_idle, dialog, "the test event");
+  qt_wait_for (dialog_idle, dialog, "the test event");
   g_assert_nonnull (strstr (_qualify_endpoint_dialog_get_test_request (dialog), "webhook-signature: v1,"));
   g_assert_nonnull (strstr (_qualify_endpoint_dialog_get_test_request (dialog), "test.lead@qualify.invalid"));
   g_assert_true (g_str_has_prefix (_qualify_endpoint_dialog_get_test_response (dialog), "HTTP 200"));
@@ -448,7 +358,7 @@ test_handoff_page_push (Fixture       *f,
     receiver_set_status (f->receiver, "/hook", 200);
     g_signal_emit_by_name (row, "retry");
     g_assert_true (_qualify_handoff_page_is_busy (PAGE (f)));
-    wait_for (page_idle, f->page, "the retry");
+    qt_wait_for (page_idle, f->page, "the retry");
     g_clear_pointer (&tried, qualify_delivery_free);
     tried = qualify_outbox_get (f->store, id, &error);   /* the row itself was rebuilt */
     g_assert_cmpint (tried->state, ==, QUALIFY_DELIVERY_DELIVERED);
@@ -486,7 +396,7 @@ test_handoff_page_push (Fixture       *f,
 
   /* Edit: a new URL and name, the secret kept in the keyring under the new name */
   {
-    g_autofree char *url2 = receiver_url (f->receiver, "/hook2");
+    g_autofree char *url2 = qt_server_dup_url (f->receiver->server, "/hook2");
     g_autoptr(QualifyEndpoint) edited = NULL;
     g_autofree char *workspace_id = qualify_store_dup_workspace_id (f->store, &error);
     g_autofree char *kept = NULL;
@@ -518,7 +428,7 @@ test_handoff_page_backlog_and_mapping (Fixture       *f,
                                        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = receiver_url (f->receiver, "/crm/v3/objects/contacts/batch/upsert");
+  g_autofree char *url = qt_server_dup_url (f->receiver->server, "/crm/v3/objects/contacts/batch/upsert");
   QualifyDemoOptions options = { 200, 2000, 11, 1793491200 };
   QualifyEndpointDialog *dialog;
   AdwMessageDialog *ask;
@@ -583,7 +493,7 @@ test_handoff_page_disabled (Fixture       *f,
                             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = receiver_url (f->receiver, "/gone");
+  g_autofree char *url = qt_server_dup_url (f->receiver->server, "/gone");
   g_autofree char *workspace_id = qualify_store_dup_workspace_id (f->store, &error);
   g_autoptr(QualifyEndpoint) e = qualify_endpoint_new ("Old CRM", url, QUALIFY_FORMAT_WEBHOOK);
   g_autoptr(QualifyEndpoint) after = NULL;
@@ -638,7 +548,7 @@ test_handoff_page_disabled (Fixture       *f,
   g_assert_true (after->auto_push);
   qualify_handoff_page_auto_push (PAGE (f));
   g_assert_true (_qualify_handoff_page_is_busy (PAGE (f)));
-  wait_for (page_idle, f->page, "the auto push");
+  qt_wait_for (page_idle, f->page, "the auto push");
   _qualify_handoff_page_get_counts (PAGE (f), &pending, &delivered, &failed);
   g_assert_cmpuint (pending, ==, 0);
   g_assert_cmpuint (delivered, ==, queued);
@@ -654,7 +564,7 @@ test_handoff_page_disabled (Fixture       *f,
     g_assert_nonnull (ask);
     adw_message_dialog_response (ask, "rotate");
     gtk_window_destroy (GTK_WINDOW (ask));
-    wait_for (page_idle, f->page, "the keyring");
+    qt_wait_for (page_idle, f->page, "the keyring");
     shown = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
     g_assert_nonnull (shown);
     g_assert_cmpstr (adw_message_dialog_get_heading (shown), ==, "New Signing Secret");
@@ -677,7 +587,7 @@ test_handoff_page_disabled (Fixture       *f,
     adw_message_dialog_response (ask, "remove");
     gtk_window_destroy (GTK_WINDOW (ask));
     g_assert_cmpuint (_qualify_handoff_page_get_n_endpoints (PAGE (f)), ==, 0);
-    wait_for (page_idle, f->page, "the keyring");
+    qt_wait_for (page_idle, f->page, "the keyring");
     left = qualify_secrets_lookup (workspace_id, "Old CRM", NULL, &error);
     g_assert_no_error (error);
     g_assert_null (left);
@@ -690,7 +600,7 @@ test_handoff_page_close_while_pushing (Fixture       *f,
                                        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = receiver_url (f->receiver, "/hook");
+  g_autofree char *url = qt_server_dup_url (f->receiver->server, "/hook");
   g_autofree char *workspace_id = qualify_store_dup_workspace_id (f->store, &error);
   g_autofree char *secret = qualify_webhook_generate_secret ();
   g_autoptr(QualifyEndpoint) e = qualify_endpoint_new ("CRM", url, QUALIFY_FORMAT_WEBHOOK);
@@ -712,9 +622,9 @@ test_handoff_page_close_while_pushing (Fixture       *f,
 
   /* Stop: the push ends after the request in flight */
   g_assert_true (gtk_widget_activate_action (f->page, "handoff.push", NULL));
-  settle (120);
+  qt_settle (120);
   g_assert_true (gtk_widget_activate_action (f->page, "handoff.cancel", NULL));
-  wait_for (page_idle, f->page, "the stopped push");
+  qt_wait_for (page_idle, f->page, "the stopped push");
   g_assert_true (qualify_outbox_count (f->store, 0, counts, &error));
   g_assert_cmpuint (counts[QUALIFY_DELIVERY_DELIVERED], <, queued);
   g_assert_cmpuint (counts[QUALIFY_DELIVERY_SENDING], ==, 0);
@@ -728,14 +638,14 @@ test_handoff_page_close_while_pushing (Fixture       *f,
 
     g_object_ref (f->page);
     g_assert_true (gtk_widget_activate_action (f->page, "handoff.push", NULL));
-    settle (200);
+    qt_settle (200);
     g_assert_true (qualify_outbox_count (f->store, 0, counts, &error));
     g_assert_cmpuint (counts[QUALIFY_DELIVERY_DELIVERED], >, before);
   }
   gtk_window_destroy (GTK_WINDOW (f->window));
   f->window = NULL;
-  wait_for (page_idle, f->page, "the stopped push");
-  settle (200);
+  qt_wait_for (page_idle, f->page, "the stopped push");
+  qt_settle (200);
   g_object_unref (f->page);
 
   /* every row is delivered or still queued; none lost, none half-sent */
@@ -770,7 +680,7 @@ save_png (GtkWidget  *widget,
       /* a widget that has not been drawn since it changed gives no node yet */
       if (i > 0)
         {
-          settle (100);
+          qt_settle (100);
           snapshot = gtk_snapshot_new ();
         }
       gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
@@ -801,7 +711,7 @@ dismiss_toasts (GtkWidget *win)
         close = gtk_widget_get_next_sibling (close);
       g_assert_nonnull (close);
       g_signal_emit_by_name (close, "clicked");
-      settle (400);
+      qt_settle (400);
     }
 }
 
@@ -853,9 +763,9 @@ test_handoff_page_screenshots (void)
   g_assert_no_error (error);
   receiver = receiver_start ();
   receiver->secret = g_strdup (secret);
-  hook = receiver_url (receiver, "/hooks/qualify");
-  hubspot = receiver_url (receiver, "/crm/v3/objects/contacts/batch/upsert");
-  pipedrive = receiver_url (receiver, "/api");
+  hook = qt_server_dup_url (receiver->server, "/hooks/qualify");
+  hubspot = qt_server_dup_url (receiver->server, "/crm/v3/objects/contacts/batch/upsert");
+  pipedrive = qt_server_dup_url (receiver->server, "/api");
   receiver_set_status (receiver, "/crm/v3/objects/contacts/batch/upsert", 503);
   receiver_set_status (receiver, "/api/v1/persons/search", 410);
 
@@ -880,7 +790,7 @@ test_handoff_page_screenshots (void)
   gtk_window_set_default_size (GTK_WINDOW (win), 1290, 810);
   gtk_window_present (GTK_WINDOW (win));
   qualify_window_open_workspace (win, path);
-  settle (1500);
+  qt_settle (1500);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   page = find_type (GTK_WIDGET (win), QUALIFY_TYPE_HANDOFF_PAGE);
@@ -892,17 +802,17 @@ test_handoff_page_screenshots (void)
   /* Deliver to the webhook, let HubSpot fail once (retrying) and Pipedrive
    * answer 410 (disabled); then new leads wait in the queue. */
   gtk_widget_activate_action (page, "handoff.push", NULL);
-  wait_for (page_idle, page, "the push");
+  qt_wait_for (page_idle, page, "the push");
   g_assert_true (qualify_demo_populate (store, &(QualifyDemoOptions) { 2100, 31000, 43, 1793577600 }, NULL,
                                         &error));
   qualify_handoff_page_set_workspace (QUALIFY_HANDOFF_PAGE (page), path);
-  settle (500);
+  qt_settle (500);
   dismiss_toasts (GTK_WIDGET (win));
 
   for (guint dark = 0; dark < 2; dark++)
     {
       adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
-      settle (800);
+      qt_settle (800);
       save_png (GTK_WIDGET (win), dir, dark ? "handoff-dark.png" : "handoff-light.png");
 
       /* the delivery log, further down (to look at, not published) */
@@ -911,7 +821,7 @@ test_handoff_page_screenshots (void)
         GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (content));
 
         gtk_adjustment_set_value (adj, 560);
-        settle (300);
+        qt_settle (300);
         save_png (GTK_WIDGET (win), dir, dark ? "handoff-log-dark.png" : "handoff-log-light.png");
         gtk_adjustment_set_value (adj, 0);
       }
@@ -925,9 +835,9 @@ test_handoff_page_screenshots (void)
           g_signal_emit_by_name (find_button (page, "Send _Test Event"), "clicked");
           while ((shown = find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL)) == NULL &&
                  g_get_monotonic_time () < deadline)
-            settle (50);
+            qt_settle (50);
           g_assert_nonnull (shown);
-          settle (800);
+          qt_settle (800);
           save_png (GTK_WIDGET (shown), dir, "test-event-light.png");
           gtk_window_destroy (shown);
         }
@@ -935,7 +845,7 @@ test_handoff_page_screenshots (void)
       dialog = qualify_endpoint_dialog_new_for_edit (GTK_WINDOW (win), path, "HubSpot (EU portal)");
       gtk_window_set_default_size (dialog, 560, 860);
       gtk_window_present (dialog);
-      settle (800);
+      qt_settle (800);
       save_png (GTK_WIDGET (dialog), dir, dark ? "endpoint-dark.png" : "endpoint-light.png");
       gtk_window_destroy (dialog);
     }
@@ -951,14 +861,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *dir = g_dir_make_tmp ("qualify-keyring-XXXXXX", NULL);
-  g_autofree char *keyring = g_build_filename (dir, "keyring", NULL);
+  g_autofree char *keyring_dir = qt_use_file_keyring ("test");
   int ret;
 
   g_setenv ("GTK_A11Y", "none", TRUE);
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
   g_content_type_set_mime_dirs (NULL);
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   adw_init ();
@@ -973,7 +879,6 @@ main (int   argc,
   g_test_add_func ("/handoff-page/screenshots", test_handoff_page_screenshots);
 
   ret = g_test_run ();
-  g_unlink (keyring);
-  g_rmdir (dir);
+  qt_remove_tree (keyring_dir);
   return ret;
 }

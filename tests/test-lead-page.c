@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <glib/gstdio.h>
 
 #include "qualify-application.h"
 #include "qualify-importer.h"
@@ -19,6 +18,7 @@
 #include "qualify-score-bar.h"
 #include "qualify-scorer.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 #include "qualify-window.h"
 
 #define AS_OF G_GINT64_CONSTANT (1763596800)  /* 2025-11-20T00:00:00Z */
@@ -26,22 +26,6 @@
 static QualifyApplication *app;
 static char *workspace;
 static char *tmp_dir;
-
-static void
-import_file (QualifyStore      *store,
-             QualifyImportKind  kind,
-             const char        *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
-  g_autoptr(QualifyImporter) importer = qualify_importer_new (store, kind, path);
-  g_autoptr(GError) error = NULL;
-  QualifyImportStats stats = { 0 };
-
-  g_assert_true (qualify_importer_prepare (importer, 5, &error));
-  g_assert_no_error (error);
-  g_assert_true (qualify_importer_run (importer, NULL, NULL, NULL, &stats, &error));
-  g_assert_no_error (error);
-}
 
 static char *
 make_workspace (const char *name)
@@ -53,8 +37,8 @@ make_workspace (const char *name)
   g_autoptr(QualifyStore) store = qualify_store_open (path, &error);
 
   g_assert_no_error (error);
-  import_file (store, QUALIFY_IMPORT_LEADS, "app-leads.csv");
-  import_file (store, QUALIFY_IMPORT_EVENTS, "app-events.csv");
+  qt_import_fixture (store, QUALIFY_IMPORT_LEADS, "app-leads.csv", NULL);
+  qt_import_fixture (store, QUALIFY_IMPORT_EVENTS, "app-events.csv", NULL);
   g_assert_cmpint (qualify_store_save_model (store, qualify_model_get_name (model), json, NULL,
                                              TRUE, &error), >, 0);
   g_assert_no_error (error);
@@ -62,24 +46,6 @@ make_workspace (const char *name)
   g_assert_no_error (error);
 
   return path;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   cond,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
 }
 
 static gboolean
@@ -103,7 +69,7 @@ open_window (void)
   gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
   gtk_window_present (GTK_WINDOW (win));
   qualify_window_open_workspace (win, workspace);
-  wait_for (window_ready, win, "the workspace");
+  qt_wait_for_full (window_ready, win, 20, "the workspace");
   return win;
 }
 
@@ -204,7 +170,7 @@ test_breakdown (void)
       g_assert_cmpint (id, >, 0);
       qualify_window_show_lead (win, id);
       g_assert_true (qualify_window_get_lead_page_visible (win));
-      wait_for (page_loaded, page, "the lead page");
+      qt_wait_for_full (page_loaded, page, 20, "the lead page");
       check_breakdown (page, id);
     }
 
@@ -223,7 +189,7 @@ test_negative_contribution (void)
   gboolean negative = FALSE;
 
   qualify_window_show_lead (win, id);
-  wait_for (page_loaded, page, "the lead page");
+  qt_wait_for_full (page_loaded, page, 20, "the lead page");
 
   /* The free-mail rule takes points away and is drawn as such. */
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list));
@@ -259,12 +225,12 @@ test_copy_explanation (void)
 
   g_assert_no_error (error);
   qualify_window_show_lead (win, id);
-  wait_for (page_loaded, page, "the lead page");
+  qt_wait_for_full (page_loaded, page, 20, "the lead page");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lead.copy-explanation", NULL));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (page)), NULL,
                                  clipboard_read_cb, &text);
-  wait_for (text_read, &text, "the clipboard");
+  qt_wait_for_full (text_read, &text, 20, "the clipboard");
 
   ex = qualify_explain_lead (store, id, 0, &error);
   g_assert_no_error (error);
@@ -297,7 +263,7 @@ test_events (void)
   g_assert_cmpuint (events->len, >, 0);
 
   qualify_window_show_lead (win, id);
-  wait_for (page_loaded, page, "the lead page");
+  qt_wait_for_full (page_loaded, page, 20, "the lead page");
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (qualify_lead_page_get_events_list (page)));
        row != NULL;
@@ -333,8 +299,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   adw_init ();
 
-  tmp_dir = g_dir_make_tmp ("qualify-test-lead-page-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = qt_make_tmp_dir ("qualify-test-lead-page-XXXXXX");
   workspace = make_workspace ("leads.qualify");
 
   app = qualify_application_new ();
@@ -348,18 +313,7 @@ main (int   argc,
   g_test_add_func ("/lead-page/events", test_events);
 
   ret = g_test_run ();
-
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  qt_remove_tree (tmp_dir);
 
   g_object_unref (app);
   g_free (workspace);

@@ -22,38 +22,9 @@
 #include "qualify-rule-row.h"
 #include "qualify-scorer.h"
 #include "qualify-store.h"
+#include "qualify-test-util.h"
 #include "qualify-value-editor.h"
 #include "qualify-version-dialog.h"
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
-static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
 
 static gboolean
 page_settled (gpointer data)
@@ -158,17 +129,10 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   QualifyDemoOptions options = { 3000, 30000, 9, 1793491200 };
   GtkWidget *overlay = adw_toast_overlay_new ();
 
-  f->dir = g_dir_make_tmp ("qualify-model-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "w.qualify", NULL);
-  f->store = qualify_store_open (f->path, &error);
-  g_assert_no_error (error);
-  g_assert_true (qualify_demo_populate (f->store, &options, NULL, &error));
-  g_assert_no_error (error);
+  f->store = qt_temp_workspace ("qualify-model-page-XXXXXX", &options, &f->dir, &f->path);
 
   f->window = gtk_window_new ();
   f->page = QUALIFY_MODEL_PAGE (qualify_model_page_new ());
@@ -179,7 +143,7 @@ fixture_set_up (Fixture       *f,
   applied_version = 0;
   g_signal_connect (f->page, "applied", G_CALLBACK (applied_cb), NULL);
   qualify_model_page_set_workspace (f->page, f->path);
-  wait_for (page_settled, f->page, "the first what-if");
+  qt_wait_for (page_settled, f->page, "the first what-if");
 }
 
 static void
@@ -187,8 +151,9 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  settle (50);
+  qt_settle (50);
   g_clear_object (&f->store);
+  qt_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -220,7 +185,7 @@ test_model_page_whatif (Fixture       *f,
 
   /* lower the threshold, as a user would */
   gtk_spin_button_set_value (_qualify_model_page_get_threshold_spin (f->page), 40);
-  wait_for (page_settled, f->page, "the what-if of the threshold");
+  qt_wait_for (page_settled, f->page, "the what-if of the threshold");
   r = _qualify_model_page_get_result (f->page);
   g_assert_cmpuint (r->draft[QUALIFY_STATUS_MQL], >, mql_before);
   g_assert_cmpuint (r->n_newly_qualified, >, 0);
@@ -231,7 +196,7 @@ test_model_page_whatif (Fixture       *f,
 
   /* give the first engagement rule fewer points */
   gtk_spin_button_set_value (_qualify_model_page_get_points_spin (f->page, "engagement", 0), 1);
-  wait_for (page_settled, f->page, "the what-if of the points");
+  qt_wait_for (page_settled, f->page, "the what-if of the points");
   assert_preview_matches (f->page, f->store);
 
   /* a new fit rule: industry is one of "software", picked from the data's values */
@@ -247,7 +212,7 @@ test_model_page_whatif (Fixture       *f,
   g_signal_emit_by_name (_qualify_value_editor_get_entry (editor), "activate");
   g_assert_cmpuint (_qualify_value_editor_get_n_chips (editor), ==, 1);
   gtk_spin_button_set_value (_qualify_rule_row_get_points_spin (row), 35);
-  wait_for (page_settled, f->page, "the what-if of the new rule");
+  qt_wait_for (page_settled, f->page, "the what-if of the new rule");
   assert_preview_matches (f->page, f->store);
   r = _qualify_model_page_get_result (f->page);
   stat = rule_stat (r, QUALIFY_CONTRIBUTION_FIT, n_fit);
@@ -263,18 +228,18 @@ test_model_page_whatif (Fixture       *f,
     gboolean picked = FALSE;
 
     while (!(picked = _qualify_value_editor_pick_suggestion (editor)) && g_get_monotonic_time () < deadline)
-      settle (20);
+      qt_settle (20);
     g_assert_true (picked);
     g_assert_cmpuint (_qualify_value_editor_get_n_chips (editor), ==, 2);
   }
-  wait_for (page_settled, f->page, "the what-if of the suggested value");
+  qt_wait_for (page_settled, f->page, "the what-if of the suggested value");
   assert_preview_matches (f->page, f->store);
 
   /* a pattern and a half-life: the engagement rule builds a new cache */
   row = _qualify_model_page_get_rule_row (f->page, "engagement", 0);
   gtk_editable_set_text (_qualify_rule_row_get_match_entry (row), "/pricing/enterprise*");
   gtk_spin_button_set_value (_qualify_rule_row_get_half_life_spin (row), 3);
-  wait_for (page_settled, f->page, "the what-if of the pattern");
+  qt_wait_for (page_settled, f->page, "the what-if of the pattern");
   assert_preview_matches (f->page, f->store);
   r = _qualify_model_page_get_result (f->page);
   stat = rule_stat (r, QUALIFY_CONTRIBUTION_ENGAGEMENT, 0);
@@ -284,7 +249,7 @@ test_model_page_whatif (Fixture       *f,
 
   /* switching a rule off leaves it out of the draft */
   gtk_switch_set_active (_qualify_rule_row_get_switch (_qualify_model_page_get_rule_row (f->page, "fit", 0)), FALSE);
-  wait_for (page_settled, f->page, "the what-if without the first rule");
+  qt_wait_for (page_settled, f->page, "the what-if without the first rule");
   assert_preview_matches (f->page, f->store);
   {
     g_autoptr(QualifyModel) draft = _qualify_model_page_dup_draft (f->page);
@@ -310,7 +275,7 @@ test_model_page_rules (Fixture       *f,
   g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, n_fit + 1);
   _qualify_rule_row_activate (_qualify_model_page_get_rule_row (f->page, "fit", 0), "remove");
   g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, n_fit);
-  wait_for (page_settled, f->page, "the what-if of the reordered rules");
+  qt_wait_for (page_settled, f->page, "the what-if of the reordered rules");
   assert_preview_matches (f->page, f->store);
 
   draft = _qualify_model_page_dup_draft (f->page);
@@ -323,9 +288,9 @@ test_model_page_rules (Fixture       *f,
   /* a reload (after an import or a rescore) keeps the edited draft, rules
    * switched off included */
   gtk_switch_set_active (_qualify_rule_row_get_switch (_qualify_model_page_get_rule_row (f->page, "fit", 2)), FALSE);
-  wait_for (page_settled, f->page, "the what-if without the third rule");
+  qt_wait_for (page_settled, f->page, "the what-if without the third rule");
   qualify_model_page_set_workspace (f->page, f->path);
-  wait_for (page_settled, f->page, "the reload");
+  qt_wait_for (page_settled, f->page, "the reload");
   g_assert_cmpuint (_qualify_model_page_get_n_rules (f->page, "fit"), ==, n_fit);
   g_assert_cmpstr (qualify_rule_row_get_id (_qualify_model_page_get_rule_row (f->page, "fit", 0)), ==, first_id);
   g_assert_false (qualify_rule_row_get_enabled (_qualify_model_page_get_rule_row (f->page, "fit", 2)));
@@ -336,7 +301,7 @@ test_model_page_rules (Fixture       *f,
   /* new rules in two sections get ids unique across the model: still valid */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.add-rule", "s", "fit"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.add-rule", "s", "engagement"));
-  wait_for (page_settled, f->page, "the what-if of two new rules");
+  qt_wait_for (page_settled, f->page, "the what-if of two new rules");
   g_assert_cmpstr (qualify_rule_row_get_id (_qualify_model_page_get_rule_row (f->page, "fit", n_fit)), !=,
                    qualify_rule_row_get_id (_qualify_model_page_get_rule_row (
                      f->page, "engagement", _qualify_model_page_get_n_rules (f->page, "engagement") - 1)));
@@ -360,7 +325,7 @@ test_model_page_validation (Fixture       *f,
   g_assert_cmpstr (qualify_rule_row_get_field (row), ==, "employees");
   g_assert_cmpint (qualify_value_editor_get_operand (editor), ==, QUALIFY_OPERAND_RANGE);
   gtk_editable_set_text (_qualify_value_editor_get_range_end (editor), "lots");
-  wait_for (debounced, f->page, "the validation");
+  qt_wait_for (debounced, f->page, "the validation");
   g_assert_false (_qualify_model_page_can_apply (f->page));
   g_assert_nonnull (_qualify_rule_row_get_error (row));
   g_assert_nonnull (strstr (_qualify_rule_row_get_error (row), "Value: "));
@@ -372,7 +337,7 @@ test_model_page_validation (Fixture       *f,
 
   /* fixed: the error goes, Apply comes back */
   gtk_editable_set_text (_qualify_value_editor_get_range_end (editor), "2,000");
-  wait_for (page_settled, f->page, "the fixed draft");
+  qt_wait_for (page_settled, f->page, "the fixed draft");
   g_assert_null (_qualify_rule_row_get_error (row));
   g_assert_true (_qualify_model_page_can_apply (f->page));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (_qualify_value_editor_get_range_end (editor)), "error"));
@@ -384,7 +349,7 @@ test_model_page_validation (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (_qualify_value_editor_get_entry (editor)), ==, "50");
   /* only operators valid for a number field are offered */
   g_assert_false (_qualify_rule_row_select_op (row, QUALIFY_OP_HAS_ANY));
-  wait_for (page_settled, f->page, "the what-if of the operator");
+  qt_wait_for (page_settled, f->page, "the what-if of the operator");
   assert_preview_matches (f->page, f->store);
 }
 
@@ -409,11 +374,11 @@ test_model_page_versions (Fixture       *f,
 
   gtk_spin_button_set_value (_qualify_model_page_get_threshold_spin (f->page), 45);
   gtk_spin_button_set_value (_qualify_model_page_get_points_spin (f->page, "fit", 0), 30);
-  wait_for (page_settled, f->page, "the what-if");
+  qt_wait_for (page_settled, f->page, "the what-if");
   preview_mql = _qualify_model_page_get_result (f->page)->draft[QUALIFY_STATUS_MQL];
 
   _qualify_model_page_apply (f->page, "Lower threshold for Q4");
-  wait_for (applied, f->page, "the apply");
+  qt_wait_for (applied, f->page, "the apply");
   second = applied_version;
   versions = qualify_store_list_models (f->store, &error);
   g_assert_no_error (error);
@@ -427,7 +392,7 @@ test_model_page_versions (Fixture       *f,
   g_clear_pointer (&versions, g_ptr_array_unref);
 
   /* after applying, the draft is the active model again: nothing changes */
-  wait_for (page_settled, f->page, "the what-if after applying");
+  qt_wait_for (page_settled, f->page, "the what-if after applying");
   g_assert_cmpuint (_qualify_model_page_get_result (f->page)->n_newly_qualified, ==, 0);
   g_assert_cmpuint (_qualify_model_page_get_result (f->page)->active[QUALIFY_STATUS_MQL], ==, preview_mql);
   g_assert_false (_qualify_model_page_can_apply (f->page));
@@ -448,7 +413,7 @@ test_model_page_versions (Fixture       *f,
   g_assert_no_error (error);
   applied_version = 0;
   _qualify_model_page_restore (f->page, first);
-  wait_for (applied, f->page, "the restore");
+  qt_wait_for (applied, f->page, "the restore");
   g_assert_cmpint (applied_version, >, second);
   {
     g_autofree char *active_json = qualify_store_dup_active_model_json (f->store, NULL, &error);
@@ -466,7 +431,7 @@ test_model_page_versions (Fixture       *f,
   g_assert_nonnull (latest);
   g_assert_true (latest->active);
   g_assert_nonnull (strstr (latest->note, "Restored version"));
-  wait_for (page_settled, f->page, "the what-if after the restore");
+  qt_wait_for (page_settled, f->page, "the what-if after the restore");
   g_assert_cmpfloat (gtk_spin_button_get_value (_qualify_model_page_get_threshold_spin (f->page)), ==, 60);
   g_assert_cmpuint (_qualify_model_page_get_result (f->page)->active[QUALIFY_STATUS_MQL], ==,
                     (guint64) find_version (versions, first)->mql_count);
@@ -534,7 +499,7 @@ test_model_page_files (Fixture       *f,
 
   /* a template replaces the draft, previewed like any edit */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "model.template", "s", "ecommerce"));
-  wait_for (page_settled, f->page, "the what-if of the template");
+  qt_wait_for (page_settled, f->page, "the what-if of the template");
   draft = _qualify_model_page_dup_draft (f->page);
   g_assert_nonnull (draft);
   g_assert_cmpstr (qualify_model_get_name (draft), ==, qualify_model_get_name (ecommerce));
@@ -546,7 +511,7 @@ test_model_page_files (Fixture       *f,
 
   /* edit it, export it: the file is the draft */
   gtk_spin_button_set_value (_qualify_model_page_get_threshold_spin (f->page), 33);
-  wait_for (page_settled, f->page, "the what-if of the threshold");
+  qt_wait_for (page_settled, f->page, "the what-if of the threshold");
   g_clear_object (&draft);
   draft = _qualify_model_page_dup_draft (f->page);
   g_assert_true (_qualify_model_page_export_file (f->page, exported_file, &error));
@@ -566,7 +531,7 @@ test_model_page_files (Fixture       *f,
   g_assert_false (_qualify_model_page_can_apply (f->page));
   g_assert_true (_qualify_model_page_import_file (f->page, exported_file, &error));
   g_assert_no_error (error);
-  wait_for (page_settled, f->page, "the what-if of the imported model");
+  qt_wait_for (page_settled, f->page, "the what-if of the imported model");
   g_assert_cmpfloat (_qualify_model_page_get_result (f->page)->mql_threshold, ==, 33);
   g_assert_true (_qualify_model_page_can_apply (f->page));
   assert_preview_matches (f->page, f->store);
@@ -585,7 +550,7 @@ test_model_page_files (Fixture       *f,
                                         "\"points\":150}],\"thresholds\":{\"mql\":42.5}}", -1, NULL));
     g_assert_true (_qualify_model_page_import_file (f->page, odd_file, &error));
     g_assert_no_error (error);
-    wait_for (page_settled, f->page, "the what-if of the odd model");
+    qt_wait_for (page_settled, f->page, "the what-if of the odd model");
     imported = _qualify_model_page_dup_draft (f->page);
     g_assert_nonnull (imported);
     text = qualify_model_to_data (imported, FALSE);
@@ -642,7 +607,7 @@ test_model_page_benchmark (void)
 
   start = g_get_monotonic_time ();
   qualify_model_page_set_workspace (QUALIFY_MODEL_PAGE (page), path);
-  wait_for (page_settled, page, "the first what-if");
+  qt_wait_for (page_settled, page, "the first what-if");
   g_test_message ("%-28s %7.0f ms", "load + first preview", (g_get_monotonic_time () - start) / 1000.0);
 
   timed_edit (QUALIFY_MODEL_PAGE (page), "threshold 60 → 45", _qualify_model_page_get_threshold_spin (QUALIFY_MODEL_PAGE (page)), 45, NULL, NULL);

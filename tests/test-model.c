@@ -7,10 +7,10 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "qualify-model.h"
+#include "qualify-test-util.h"
 
 static const QualifyFieldRule *
 find_fit_rule (QualifyModel *model,
@@ -532,18 +532,17 @@ static void
 test_model_file (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("test-model-XXXXXX", &error);
+  g_autofree char *dir = qt_make_tmp_dir ("test-model-XXXXXX");
   g_autofree char *good = NULL;
   g_autofree char *bom = NULL;
   g_autofree char *text = NULL;
   g_autofree char *with_bom = NULL;
-  g_autofree char *broken_path = g_test_build_filename (G_TEST_DIST, "fixtures", "broken-model.json", NULL);
+  g_autofree char *broken_path = qt_fixture_path ("broken-model.json");
   g_autoptr(QualifyModel) def = qualify_model_new_default ();
   g_autoptr(QualifyModel) model = NULL;
   g_autoptr(QualifyModel) broken_model = NULL;
   g_autoptr(QualifyModel) missing = NULL;
 
-  g_assert_no_error (error);
   good = g_build_filename (dir, "model.json", NULL);
   bom = g_build_filename (dir, "bom.json", NULL);
   text = qualify_model_to_data (def, TRUE);
@@ -573,9 +572,7 @@ test_model_file (void)
   g_assert_null (missing);
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 
-  g_remove (good);
-  g_remove (bom);
-  g_rmdir (dir);
+  qt_remove_tree (dir);
 }
 
 int

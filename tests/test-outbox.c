@@ -11,7 +11,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "qualify-demo.h"
@@ -20,31 +19,10 @@
 #include "qualify-scorer.h"
 #include "qualify-secrets.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 
 #define DEMO_NOW 1793491200   /* 2026-11-01 */
 #define DAY      86400
-
-static char *
-temp_workspace (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("qualify-outbox-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return g_build_filename (dir, name, NULL);
-}
-
-static gint64
-query_int (QualifyStore *store,
-           const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
 
 static void
 exec_sql (QualifyStore *store,
@@ -74,17 +52,6 @@ add_endpoint (QualifyStore *store,
   return endpoint;
 }
 
-static QualifyStore *
-new_workspace (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = temp_workspace ("w.qualify");
-  QualifyStore *store = qualify_store_open (path, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 static void
 populate (QualifyStore *store,
           guint         n_leads)
@@ -102,8 +69,9 @@ static void
 test_outbox_migrate_v1 (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "workspace-v1.qualify", NULL);
-  g_autofree char *path = temp_workspace ("old.qualify");
+  g_autofree char *fixture = qt_fixture_path ("workspace-v1.qualify");
+  g_autofree char *dir = qt_make_tmp_dir ("qualify-outbox-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "old.qualify", NULL);
   g_autofree char *contents = NULL;
   g_autoptr(QualifyStore) store = NULL;
   g_autoptr(QualifyEndpoint) endpoint = NULL;
@@ -143,33 +111,33 @@ test_outbox_migrate_v1 (void)
 
   store = qualify_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, leads);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, events);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM results"), ==, results);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM status_history"), ==, history);
-  g_assert_cmpint (query_int (store, "SELECT sum(id * length(email)) FROM leads"), ==, sum_ids);
-  g_assert_cmpint (query_int (store, "SELECT CAST(sum(lead_id * score) * 1000 AS INTEGER) FROM results"),
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, leads);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, events);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results"), ==, results);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history"), ==, history);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT sum(id * length(email)) FROM leads"), ==, sum_ids);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT CAST(sum(lead_id * score) * 1000 AS INTEGER) FROM results"),
                    ==, sum_scores);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM endpoints"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM endpoints"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
 
   /* the upgraded workspace takes an endpoint, and a rescore queues its
    * transitions for it */
   endpoint = add_endpoint (store, "crm", "mql,sql,lead,disqualified", TRUE);
-  history_before = query_int (store, "SELECT max(id) FROM status_history");
+  history_before = qt_store_query_int (store, "SELECT max(id) FROM status_history");
   g_assert_true (qualify_score_workspace (store, DEMO_NOW + 400 * DAY, NULL, &summary, &error));
   g_assert_no_error (error);
   {
     g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM status_history WHERE id > %" G_GINT64_FORMAT,
                                             history_before);
-    gint64 new_history = query_int (store, sql);
+    gint64 new_history = qt_store_query_int (store, sql);
 
     g_assert_cmpint (new_history, ==, (gint64) summary.transitions);
-    g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, new_history);
+    g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, new_history);
   }
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, leads);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, leads);
 }
 
 /* The scorer queues one row per (transition, enabled endpoint receiving its
@@ -178,7 +146,7 @@ static void
 test_outbox_enqueue_transitions (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(QualifyStore) store = new_workspace ();
+  g_autoptr(QualifyStore) store = qt_temp_workspace ("qualify-outbox-XXXXXX", NULL, NULL, NULL);
   g_autoptr(QualifyEndpoint) mql = add_endpoint (store, "mql-only", "mql", TRUE);
   g_autoptr(QualifyEndpoint) both = add_endpoint (store, "mql-sql", "mql,sql", TRUE);
   g_autoptr(QualifyEndpoint) off = add_endpoint (store, "switched-off", "mql,sql,lead", FALSE);
@@ -188,9 +156,9 @@ test_outbox_enqueue_transitions (void)
 
   populate (store, 400);
 
-  n_mql = query_int (store, "SELECT count(*) FROM status_history WHERE to_status = 'mql'");
-  n_sql = query_int (store, "SELECT count(*) FROM status_history WHERE to_status = 'sql'");
-  n_lead = query_int (store, "SELECT count(*) FROM status_history WHERE to_status = 'lead'");
+  n_mql = qt_store_query_int (store, "SELECT count(*) FROM status_history WHERE to_status = 'mql'");
+  n_sql = qt_store_query_int (store, "SELECT count(*) FROM status_history WHERE to_status = 'sql'");
+  n_lead = qt_store_query_int (store, "SELECT count(*) FROM status_history WHERE to_status = 'lead'");
   g_assert_cmpint (n_mql, >, 0);
   g_assert_cmpint (n_lead, >, 0);
 
@@ -209,24 +177,24 @@ test_outbox_enqueue_transitions (void)
     g_assert_cmpuint (counts[s], ==, 0);
 
   /* every row copies its history row: lead, statuses, time, model version */
-  g_assert_cmpint (query_int (store,
+  g_assert_cmpint (qt_store_query_int (store,
                               "SELECT count(*) FROM outbox o JOIN status_history h ON h.id = o.history_id"
                               " WHERE h.lead_id = o.lead_id AND h.to_status = o.to_status"
                               " AND h.from_status IS o.from_status AND h.at = o.occurred_at"
                               " AND h.model_version IS o.model_version"),
                    ==, 2 * n_mql + n_sql + n_lead);
   /* nothing is frozen or attempted before the first send */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE body IS NOT NULL OR attempts > 0"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE body IS NOT NULL OR attempts > 0"), ==, 0);
 
   /* a rescore that changes nothing queues nothing more */
   {
     QualifyScoreSummary summary;
-    gint64 before = query_int (store, "SELECT count(*) FROM outbox");
+    gint64 before = qt_store_query_int (store, "SELECT count(*) FROM outbox");
 
     g_assert_true (qualify_score_workspace (store, DEMO_NOW, NULL, &summary, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (summary.transitions, ==, 0);
-    g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, before);
+    g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, before);
   }
 }
 
@@ -236,15 +204,15 @@ static void
 test_outbox_same_transaction (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(QualifyStore) store = new_workspace ();
+  g_autoptr(QualifyStore) store = qt_temp_workspace ("qualify-outbox-XXXXXX", NULL, NULL, NULL);
   g_autoptr(QualifyEndpoint) endpoint = add_endpoint (store, "all", "mql,sql,lead,disqualified", TRUE);
   QualifyScoreSummary summary;
   gint64 outbox, history, results_sum;
 
   populate (store, 300);
-  outbox = query_int (store, "SELECT count(*) FROM outbox");
-  history = query_int (store, "SELECT count(*) FROM status_history");
-  results_sum = query_int (store, "SELECT CAST(sum(score) * 1000 AS INTEGER) FROM results");
+  outbox = qt_store_query_int (store, "SELECT count(*) FROM outbox");
+  history = qt_store_query_int (store, "SELECT count(*) FROM status_history");
+  results_sum = qt_store_query_int (store, "SELECT CAST(sum(score) * 1000 AS INTEGER) FROM results");
   g_assert_cmpint (outbox, ==, history);
 
   /* the second outbox row of the next rescore fails */
@@ -260,18 +228,18 @@ test_outbox_same_transaction (void)
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_assert_false (_qualify_store_in_transaction (store));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, outbox);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM status_history"), ==, history);
-  g_assert_cmpint (query_int (store, "SELECT CAST(sum(score) * 1000 AS INTEGER) FROM results"), ==, results_sum);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, outbox);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history"), ==, history);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT CAST(sum(score) * 1000 AS INTEGER) FROM results"), ==, results_sum);
 
   /* without the fault the same rescore commits both */
   exec_sql (store, "DROP TRIGGER temp.fail_outbox");
   g_assert_true (qualify_score_workspace (store, DEMO_NOW + 365 * DAY, NULL, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.transitions, >, 1);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM status_history"), ==,
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history"), ==,
                    history + (gint64) summary.transitions);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, outbox + (gint64) summary.transitions);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, outbox + (gint64) summary.transitions);
 }
 
 /* 1M new transitions and no endpoint (or none that is enabled): queueing is
@@ -280,7 +248,7 @@ static void
 test_outbox_enqueue_cost (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(QualifyStore) store = new_workspace ();
+  g_autoptr(QualifyStore) store = qt_temp_workspace ("qualify-outbox-XXXXXX", NULL, NULL, NULL);
   g_autoptr(QualifyEndpoint) off = NULL;
   g_autoptr(QualifyEndpoint) few = NULL;
   gint64 t0, none_us, off_us;
@@ -291,7 +259,7 @@ test_outbox_enqueue_cost (void)
             " INSERT INTO status_history (lead_id, from_status, to_status, at, model_version)"
             " SELECT x, 'lead', CASE WHEN x % 1000 = 0 THEN 'sql' ELSE 'mql' END, 1790000000 + x, 1 FROM n");
   g_assert_true (qualify_store_commit (store, &error));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM status_history"), ==, 1000000);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history"), ==, 1000000);
 
   g_assert_true (qualify_store_begin (store, &error));
   t0 = g_get_monotonic_time ();
@@ -299,7 +267,7 @@ test_outbox_enqueue_cost (void)
   none_us = g_get_monotonic_time () - t0;
   g_assert_no_error (error);
   g_assert_true (qualify_store_commit (store, &error));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
 
   off = add_endpoint (store, "off", "mql,sql", FALSE);
   g_assert_true (qualify_store_begin (store, &error));
@@ -307,7 +275,7 @@ test_outbox_enqueue_cost (void)
   g_assert_true (_qualify_outbox_enqueue_transitions (store, 0, &error));
   off_us = g_get_monotonic_time () - t0;
   g_assert_true (qualify_store_commit (store, &error));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
 
   g_test_message ("1M transitions: no endpoint %" G_GINT64_FORMAT " us, disabled endpoint %"
                   G_GINT64_FORMAT " us", none_us, off_us);
@@ -321,9 +289,9 @@ test_outbox_enqueue_cost (void)
   g_assert_true (_qualify_outbox_enqueue_transitions (store, 500000, &error));
   g_assert_true (qualify_store_commit (store, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, 500);
-  g_assert_cmpint (query_int (store, "SELECT min(history_id) FROM outbox"), ==, 501000);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE endpoint_id <> "
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, 500);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT min(history_id) FROM outbox"), ==, 501000);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE endpoint_id <> "
                                      "(SELECT id FROM endpoints WHERE name = 'sql')"), ==, 0);
 }
 
@@ -332,7 +300,7 @@ static void
 test_outbox_queue_api (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(QualifyStore) store = new_workspace ();
+  g_autoptr(QualifyStore) store = qt_temp_workspace ("qualify-outbox-XXXXXX", NULL, NULL, NULL);
   g_autoptr(QualifyEndpoint) a = add_endpoint (store, "a", "mql,sql", TRUE);
   g_autoptr(QualifyEndpoint) b = add_endpoint (store, "b", "mql", TRUE);
   g_autoptr(GPtrArray) list = NULL;
@@ -341,10 +309,10 @@ test_outbox_queue_api (void)
   gint64 n_a, n_b, first_a, delivered_id, failed_id, sending_id;
 
   populate (store, 300);
-  n_a = query_int (store, "SELECT count(*) FROM outbox WHERE endpoint_id = (SELECT id FROM endpoints WHERE name = 'a')");
-  n_b = query_int (store, "SELECT count(*) FROM outbox WHERE endpoint_id = (SELECT id FROM endpoints WHERE name = 'b')");
+  n_a = qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE endpoint_id = (SELECT id FROM endpoints WHERE name = 'a')");
+  n_b = qt_store_query_int (store, "SELECT count(*) FROM outbox WHERE endpoint_id = (SELECT id FROM endpoints WHERE name = 'b')");
   g_assert_cmpint (n_a, >=, 4);
-  first_a = query_int (store, "SELECT min(id) FROM outbox WHERE endpoint_id = (SELECT id FROM endpoints WHERE name = 'a')");
+  first_a = qt_store_query_int (store, "SELECT min(id) FROM outbox WHERE endpoint_id = (SELECT id FROM endpoints WHERE name = 'a')");
 
   /* put a few rows in each state, as a worker would */
   delivered_id = first_a;
@@ -477,15 +445,15 @@ static void
 test_outbox_backlog (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(QualifyStore) store = new_workspace ();
+  g_autoptr(QualifyStore) store = qt_temp_workspace ("qualify-outbox-XXXXXX", NULL, NULL, NULL);
   g_autoptr(QualifyEndpoint) late = NULL;
   guint64 backlog = 0, queued = 0;
   gint64 current;
 
   populate (store, 300);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
   late = add_endpoint (store, "late", "mql,sql", TRUE);
-  current = query_int (store, "SELECT count(*) FROM results WHERE status IN ('mql', 'sql')");
+  current = qt_store_query_int (store, "SELECT count(*) FROM results WHERE status IN ('mql', 'sql')");
   g_assert_cmpint (current, >, 0);
 
   g_assert_true (qualify_outbox_count_backlog (store, late->id, &backlog, &error));
@@ -494,7 +462,7 @@ test_outbox_backlog (void)
   g_assert_true (qualify_outbox_enqueue_backlog (store, late->id, &queued, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (queued, ==, backlog);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox o JOIN results r ON r.lead_id = o.lead_id"
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox o JOIN results r ON r.lead_id = o.lead_id"
                                      " WHERE o.to_status = r.status AND o.state = 'pending'"), ==, current);
 
   /* asked again: nothing new */

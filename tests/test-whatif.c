@@ -18,6 +18,7 @@
 
 #include "qualify-demo.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 #include "qualify-whatif.h"
 
 #define N_LEADS 1500
@@ -645,17 +646,6 @@ test_kinds (void)
   g_assert_cmpstr (qualify_whatif_band_label (4), ==, "≥ 50");
 }
 
-static gint64
-count_rows (const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
 /* An apply that fails after saving the version (here: writing the status
  * history fails) changes nothing: same active model, same versions, same
  * results. So does a cancelled one. */
@@ -666,9 +656,9 @@ test_apply_rollback (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(QualifyModel) draft = edited_active (edit_threshold);
   QualifyStoreStats before, after;
-  gint64 n_models = count_rows ("SELECT count(*) FROM models");
-  gint64 n_history = count_rows ("SELECT count(*) FROM status_history");
-  gint64 n_runs = count_rows ("SELECT count(*) FROM score_runs");
+  gint64 n_models = qt_store_query_int (store, "SELECT count(*) FROM models");
+  gint64 n_history = qt_store_query_int (store, "SELECT count(*) FROM status_history");
+  gint64 n_runs = qt_store_query_int (store, "SELECT count(*) FROM score_runs");
   gint64 version;
 
   g_assert_true (qualify_store_get_stats (store, &before, &error));
@@ -688,20 +678,12 @@ test_apply_rollback (void)
   g_assert_cmpint (version, ==, 0);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  g_assert_cmpint (count_rows ("SELECT count(*) FROM score_runs"), ==, n_runs);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM score_runs"), ==, n_runs);
 
   g_assert_true (qualify_store_get_stats (store, &after, &error));
   g_assert_cmpint (after.model_version, ==, before.model_version);
-  g_assert_cmpint (count_rows ("SELECT count(*) FROM models"), ==, n_models);
-  g_assert_cmpint (count_rows ("SELECT count(*) FROM status_history"), ==, n_history);
-}
-
-static void
-applied_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM models"), ==, n_models);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history"), ==, n_history);
 }
 
 /* Apply through the what-if: the preview was exactly what applying gives. */
@@ -720,7 +702,7 @@ test_apply (void)
   gint64 version;
 
   g_assert_no_error (error);
-  qualify_whatif_apply_async (whatif, draft, "Heavier industry and pricing", NULL, applied_cb, &result);
+  qualify_whatif_apply_async (whatif, draft, "Heavier industry and pricing", NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   version = qualify_whatif_apply_finish (whatif, result, &summary, &error);
@@ -743,7 +725,7 @@ test_apply (void)
   /* every transition of that run names the version; their number is the preview's */
   sql = g_strdup_printf ("SELECT count(*) FROM status_history WHERE model_version = %" G_GINT64_FORMAT
                          " AND reason LIKE '%%version %" G_GINT64_FORMAT "%%'", version, version);
-  g_assert_cmpint (count_rows (sql), ==, (gint64) summary.transitions);
+  g_assert_cmpint (qt_store_query_int (store, sql), ==, (gint64) summary.transitions);
   g_assert_cmpuint (summary.transitions, >=, preview->n_newly_qualified + preview->n_dropped);
 
   /* the what-if now compares against the applied model */
@@ -762,7 +744,7 @@ new_whatif_async (void)
   g_autoptr(GError) error = NULL;
   QualifyWhatIf *w;
 
-  qualify_whatif_new_async (workspace_path, 0, NULL, applied_cb, &result);
+  qualify_whatif_new_async (workspace_path, 0, NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   w = qualify_whatif_new_finish (result, &error);
@@ -779,7 +761,7 @@ apply_with (QualifyWhatIf       *w,
   g_autoptr(GError) error = NULL;
   gint64 version;
 
-  qualify_whatif_apply_async (w, model, "async", NULL, applied_cb, &result);
+  qualify_whatif_apply_async (w, model, "async", NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   version = qualify_whatif_apply_finish (w, result, summary, &error);
@@ -812,7 +794,7 @@ test_apply_reuses_dataset (void)
     g_assert_cmpuint (summary.by_status[s], ==, preview->draft[s]);
 
   /* another connection adds a demo request to a plain lead */
-  lead_id = count_rows ("SELECT lead_id FROM results WHERE status = 'lead' ORDER BY lead_id LIMIT 1");
+  lead_id = qt_store_query_int (store, "SELECT lead_id FROM results WHERE status = 'lead' ORDER BY lead_id LIMIT 1");
   sql = g_strdup_printf ("INSERT INTO events (lead_id, type_id, occurred_at)"
                          " SELECT %" G_GINT64_FORMAT ", id, %" G_GINT64_FORMAT " FROM event_types"
                          " WHERE name = 'demo_request'", lead_id, qualify_whatif_get_as_of (w) - 3600);
@@ -825,7 +807,7 @@ test_apply_reuses_dataset (void)
   g_assert_cmpint (apply_with (w, again, &summary), >, 0);
   g_free (sql);
   sql = g_strdup_printf ("SELECT status = 'sql' FROM results WHERE lead_id = %" G_GINT64_FORMAT, lead_id);
-  g_assert_cmpint (count_rows (sql), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, sql), ==, 1);
 }
 
 static void
@@ -836,7 +818,7 @@ test_new_async (void)
   g_autoptr(QualifyWhatIf) other = NULL;
   g_autofree char *bogus = NULL;
 
-  qualify_whatif_new_async (workspace_path, 0, NULL, applied_cb, &result);
+  qualify_whatif_new_async (workspace_path, 0, NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   other = qualify_whatif_new_finish (result, &error);
@@ -848,7 +830,7 @@ test_new_async (void)
   g_clear_object (&other);
   bogus = g_build_filename (workspace_dir, "notes.txt", NULL);
   g_assert_true (g_file_set_contents (bogus, "not a database, just some text\n", -1, &error));
-  qualify_whatif_new_async (bogus, 0, NULL, applied_cb, &result);
+  qualify_whatif_new_async (bogus, 0, NULL, qt_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   other = qualify_whatif_new_finish (result, &error);
@@ -862,8 +844,7 @@ static void
 test_threaded (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("qualify-whatif-big-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "big.qualify", NULL);
+  g_autofree char *dir = NULL;
   QualifyDemoOptions options = { 30011, 150000, 5, 1793491200 };
   QualifyStore *saved_store = store;
   QualifyWhatIf *saved_whatif = whatif;
@@ -872,10 +853,7 @@ test_threaded (void)
   if (g_get_num_processors () < 2)
     g_test_message ("one core: the split is not exercised here");
 
-  store = qualify_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_true (qualify_demo_populate (store, &options, NULL, &error));
-  g_assert_no_error (error);
+  store = qt_temp_workspace ("qualify-whatif-big-XXXXXX", &options, &dir, NULL);
   whatif = qualify_whatif_new (store, 0, NULL, &error);
   g_assert_no_error (error);
 
@@ -886,15 +864,7 @@ test_threaded (void)
   g_clear_object (&store);
   whatif = saved_whatif;
   store = saved_store;
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (path);
-    g_unlink (wal);
-    g_unlink (shm);
-    g_rmdir (dir);
-  }
+  qt_remove_tree (dir);
 }
 
 /* A new, empty workspace: no model saved (the default is used), no leads. */
@@ -948,13 +918,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  workspace_dir = g_dir_make_tmp ("qualify-whatif-XXXXXX", &error);
-  g_assert_no_error (error);
-  workspace_path = g_build_filename (workspace_dir, "w.qualify", NULL);
-  store = qualify_store_open (workspace_path, &error);
-  g_assert_no_error (error);
-  g_assert_true (qualify_demo_populate (store, &options, NULL, &error));
-  g_assert_no_error (error);
+  store = qt_temp_workspace ("qualify-whatif-XXXXXX", &options, &workspace_dir, &workspace_path);
   whatif = qualify_whatif_new (store, 0, NULL, &error);
   g_assert_no_error (error);
 
@@ -985,15 +949,7 @@ main (int   argc,
 
   g_clear_object (&whatif);
   g_clear_object (&store);
-  {
-    g_autofree char *wal = g_strconcat (workspace_path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (workspace_path, "-shm", NULL);
-
-    g_unlink (workspace_path);
-    g_unlink (wal);
-    g_unlink (shm);
-    g_rmdir (workspace_dir);
-  }
+  qt_remove_tree (workspace_dir);
   g_free (workspace_path);
   g_free (workspace_dir);
   return ret;
