@@ -458,6 +458,82 @@ test_scorer_workspace (void)
                                  "WHERE l.email = 'hot@big.example'"), ==, AS_OF);
 }
 
+/* A rescore where most results change (a big workspace, a day of decay later)
+ * writes them while scoring (a pipeline): the results are those a rescore
+ * computes row by row, unchanged rows keep their as-of and version, first-MQL
+ * times are kept, and every status change is in the history. */
+static void
+test_scorer_big_rewrite (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyStore) store = new_store ();
+  g_autoptr(QualifyModel) model = model_with ("{\"id\":\"emp\",\"label\":\"Size\",\"field\":\"employees\","
+                                              "\"op\":\"gte\",\"value\":100,\"points\":40}",
+                                              "{\"id\":\"pricing\",\"label\":\"Pricing\",\"event\":\"page_view\","
+                                              "\"match\":\"/pricing*\",\"points\":10,\"half_life_days\":14,\"cap\":30}",
+                                              NULL);
+  g_autofree char *json = qualify_model_to_data (model, FALSE);
+  QualifyScoreSummary summary;
+  gint64 history, unchanged_at;
+  guint64 transitions;
+
+  qualify_store_save_model (store, "test", json, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  exec (store, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000)"
+               " INSERT INTO leads (id, email, employees) SELECT i, 'p' || i || '@x.example',"
+               " CASE WHEN i % 3 = 0 THEN 500 ELSE 5 END FROM n;"
+               "INSERT INTO event_types (name) VALUES ('page_view');"
+               "INSERT INTO event_details (value) VALUES ('/pricing');"
+               "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)"
+               " INSERT INTO events (lead_id, type_id, detail_id, occurred_at)"
+               " SELECT 1 + (i * 7919) % 50000, 1, 1, 1780000000 - (i * 104729) % (40 * 86400) FROM n;");
+
+  g_assert_true (qualify_score_workspace (store, AS_OF, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.changed, ==, 60000);
+  g_assert_cmpuint (summary.transitions, ==, 60000);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM results WHERE scored_at = 1780000000"), ==, 60000);
+
+  /* a day later: the engaged leads change, the 10000 without events do not */
+  history = count (store, "SELECT count(*) FROM status_history");
+  g_assert_true (qualify_score_workspace (store, AS_OF + DAY, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.leads, ==, 60000);
+  g_assert_cmpuint (summary.changed, ==, 50000);
+  transitions = summary.transitions;
+  g_assert_cmpuint (transitions, >, 0);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM status_history"), ==, history + (gint64) transitions);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM outbox"), ==, 0);
+  unchanged_at = count (store, "SELECT count(*) FROM results WHERE lead_id > 50000 AND scored_at = 1780000000");
+  g_assert_cmpint (unchanged_at, ==, 10000);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM results WHERE lead_id <= 50000 AND scored_at = 1780086400"),
+                   ==, 50000);
+  /* first-MQL times are kept (MQLs of the first run that still are) */
+  g_assert_cmpint (count (store, "SELECT count(*) FROM results WHERE status = 'mql' AND mql_at IS NULL"), ==, 0);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM results WHERE mql_at = 1780000000"), >, 0);
+
+  /* the same as-of again, row by row this time: nothing differs */
+  g_assert_true (qualify_score_workspace (store, AS_OF + DAY, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.changed, ==, 0);
+  g_assert_cmpuint (summary.transitions, ==, 0);
+
+  /* explain agrees with the stored score */
+  for (gint64 id = 1; id <= 60000; id += 7777)
+    {
+      g_autoptr(QualifyLeadRecord) rec = qualify_store_get_lead (store, id, &error);
+      QualifyExplanation *ex = qualify_explain_lead (store, id, 0, &error);
+      double sum = 0;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < ex->contributions->len; i++)
+        sum += ((QualifyContribution *) ex->contributions->pdata[i])->points;
+      g_assert_cmpfloat (ex->score, ==, rec->score);
+      g_assert_cmpfloat_with_epsilon (sum, rec->score, 1e-9);
+      qualify_explanation_free (ex);
+    }
+}
+
 static void
 test_scorer_default_model (void)
 {
@@ -504,6 +580,7 @@ main (int   argc,
   g_test_add_func ("/scorer/every-rule-counts", test_scorer_every_rule_counts);
   g_test_add_func ("/scorer/grades-and-status", test_scorer_grades_and_status);
   g_test_add_func ("/scorer/workspace", test_scorer_workspace);
+  g_test_add_func ("/scorer/big-rewrite", test_scorer_big_rewrite);
   g_test_add_func ("/scorer/default-model", test_scorer_default_model);
   g_test_add_func ("/scorer/cancel", test_scorer_cancel);
 

@@ -343,6 +343,68 @@ test_store_migrate_v1 (void)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM results WHERE lead_id = 7"), ==, 0);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM status_history WHERE lead_id = 7"), ==, 0);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 39);
+
+  /* schema 3: the dataset cache, empty, and its generation bumped by the delete */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), >, 0);
+}
+
+/* A workspace of schema 2 (the v1 fixture opened by Qualify 0.2) is upgraded
+ * to schema 3: the dataset cache and the triggers that keep it honest. A
+ * rescore at the as-of of its last run changes nothing (the same scores from
+ * the tables and then from the cache), and any update or delete of leads or
+ * events bumps the generation the cache is stamped with. */
+static void
+test_store_migrate_v2 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "workspace-v2.qualify", NULL);
+  g_autofree char *path = temp_workspace ("v2.qualify");
+  g_autofree char *contents = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  QualifyScoreSummary summary;
+  gint64 as_of, generation;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (fixture, &contents, &len, &error));
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+
+  store = qualify_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 40);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 200);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM results"), ==, 40);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                                     " AND name LIKE 'dataset_%'"), ==, 8);
+
+  as_of = query_int (store, "SELECT as_of FROM score_runs ORDER BY id DESC LIMIT 1");
+  for (int run = 0; run < 2; run++)
+    {
+      g_assert_true (qualify_score_workspace (store, as_of, NULL, &summary, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (summary.leads, ==, 40);
+      g_assert_cmpuint (summary.changed, ==, 0);
+      g_assert_cmpuint (summary.transitions, ==, 0);
+      g_assert_cmpint (query_int (store, "SELECT count(*) FROM dataset_cache WHERE name = 'events'"), ==, 1);
+    }
+
+  generation = query_int (store, "SELECT n FROM dataset_generation");
+  g_assert_true (_qualify_store_exec (store, "UPDATE leads SET city = 'Lyon' WHERE id IN (1, 2)", &error));
+  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), ==, generation + 2);
+  g_assert_true (_qualify_store_exec (store, "UPDATE events SET occurred_at = occurred_at + 1 WHERE id = 3", &error));
+  g_assert_true (_qualify_store_exec (store, "DELETE FROM events WHERE id = 4", &error));
+  g_assert_true (_qualify_store_exec (store, "UPDATE event_types SET name = name WHERE id = 1", &error));
+  g_assert_true (_qualify_store_exec (store, "UPDATE event_details SET value = value WHERE id = 1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), >=, generation + 5);
+  /* results, history and runs are the rescore's own: they do not touch it */
+  generation = query_int (store, "SELECT n FROM dataset_generation");
+  g_assert_true (qualify_score_workspace (store, as_of + 86400, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), ==, generation);
 }
 
 int
@@ -355,6 +417,7 @@ main (int   argc,
   g_test_add_func ("/store/reopen-keeps-data", test_store_reopen_keeps_data);
   g_test_add_func ("/store/too-new", test_store_too_new);
   g_test_add_func ("/store/migrate-v1", test_store_migrate_v1);
+  g_test_add_func ("/store/migrate-v2", test_store_migrate_v2);
   g_test_add_func ("/store/not-a-workspace", test_store_not_a_workspace);
   g_test_add_func ("/store/models", test_store_models);
   g_test_add_func ("/store/rollback", test_store_rollback);

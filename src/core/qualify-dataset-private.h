@@ -18,6 +18,7 @@ typedef struct
   guint32    *ids;       /* n_leads entries */
   GPtrArray  *raw;       /* id → value as stored (display text) */
   GPtrArray  *normal;    /* id → trimmed, case-folded text */
+  char       *strings;   /* when set, raw and normal point into it (and own nothing) */
 } QualifyColumn;
 
 /* Events of lead i are [offsets[i], offsets[i+1]). Within a lead, events are
@@ -48,5 +49,42 @@ gboolean                 _qualify_dataset_load_columns (QualifyDataset      *sel
                                                         guint                n_fields,
                                                         GError             **error);
 const QualifyEventIndex *_qualify_dataset_get_events (QualifyDataset *self);
+/* Was the dataset read from the dataset cache (for tests)? */
+gboolean                 _qualify_dataset_is_cached  (QualifyDataset *self);
+
+/* The dataset cache (qualify-dataset-cache.c). */
+char          *_qualify_dataset_cache_stamp          (QualifyStore             *store,
+                                                      GError                  **error);
+GBytes        *_qualify_dataset_cache_encode_events  (const gint64             *lead_ids,
+                                                      guint                     n_leads,
+                                                      const QualifyEventIndex  *ev);
+gboolean       _qualify_dataset_cache_decode_events  (const guint8             *data,
+                                                      gsize                     len,
+                                                      guint                     n_types,
+                                                      guint                     n_details,
+                                                      gint64                  **lead_ids,
+                                                      guint                    *n_leads,
+                                                      QualifyEventIndex        *ev);
+GBytes        *_qualify_dataset_cache_encode_column  (const QualifyColumn      *column,
+                                                      guint                     n_leads);
+QualifyColumn *_qualify_dataset_cache_decode_column  (const guint8             *data,
+                                                      gsize                     len,
+                                                      const char               *name,
+                                                      guint                     n_leads);
+struct sqlite3_stmt *_qualify_dataset_cache_lookup   (QualifyStore             *store,
+                                                      const char               *name,
+                                                      const char               *stamp,
+                                                      const guint8            **data,
+                                                      gsize                    *len);
+guint8        *_qualify_dataset_cache_read           (QualifyStore             *store,
+                                                      const char               *name,
+                                                      const char               *stamp,
+                                                      gsize                    *len);
+gboolean       _qualify_dataset_cache_can_write      (QualifyStore             *store);
+gboolean       _qualify_dataset_cache_save           (QualifyStore             *store,
+                                                      const char               *name,
+                                                      const char               *stamp,
+                                                      GBytes                   *blob,
+                                                      GError                  **error);
 
 G_END_DECLS

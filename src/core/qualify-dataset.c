@@ -22,6 +22,8 @@ struct _QualifyDataset
 
   QualifyStore      *store;
   gint64             only_lead;   /* 0 = every lead */
+  char              *stamp;       /* dataset cache stamp it was read at, NULL = no cache */
+  gboolean           cached;      /* events came from the cache */
 
   guint              n_leads;
   gint64            *lead_ids;    /* ascending */
@@ -46,6 +48,7 @@ column_free (QualifyColumn *column)
   g_free (column->ids);
   g_clear_pointer (&column->raw, g_ptr_array_unref);
   g_clear_pointer (&column->normal, g_ptr_array_unref);
+  g_free (column->strings);
   g_free (column);
 }
 
@@ -55,6 +58,7 @@ qualify_dataset_finalize (GObject *object)
   QualifyDataset *self = (QualifyDataset *)object;
 
   g_clear_object (&self->store);
+  g_free (self->stamp);
   g_free (self->lead_ids);
   g_free (self->index_of);
   g_clear_pointer (&self->columns, g_hash_table_unref);
@@ -112,6 +116,12 @@ load_lead_ids (QualifyDataset  *self,
   self->n_leads = ids->len;
   self->lead_ids = (gint64 *) (gpointer) g_array_free (g_steal_pointer (&ids), FALSE);
 
+  return TRUE;
+}
+
+static void
+index_lead_ids (QualifyDataset *self)
+{
   if (self->n_leads > 0)
     {
       gint64 span = self->lead_ids[self->n_leads - 1] - self->lead_ids[0] + 1;
@@ -126,8 +136,6 @@ load_lead_ids (QualifyDataset  *self,
             self->index_of[self->lead_ids[i] - self->min_id] = i;
         }
     }
-
-  return TRUE;
 }
 
 guint
@@ -205,16 +213,10 @@ typedef struct
 } RawEvent;
 
 static gboolean
-load_events (QualifyDataset  *self,
-             GCancellable    *cancellable,
-             GError         **error)
+load_event_names (QualifyDataset  *self,
+                  GError         **error)
 {
   QualifyEventIndex *ev = &self->events;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (RawEvent));
-  guint64 *fill;
-  guint64 n = 0;
-  int rc;
 
   if (!(ev->types = load_dictionary (self, "SELECT id, name FROM event_types", TRUE, error)))
     return FALSE;
@@ -235,6 +237,21 @@ load_events (QualifyDataset  *self,
   ev->details_normal = g_ptr_array_new_full (ev->details->len, g_free);
   for (guint i = 0; i < ev->details->len; i++)
     g_ptr_array_add (ev->details_normal, qualify_model_normalize (g_ptr_array_index (ev->details, i)));
+
+  return TRUE;
+}
+
+static gboolean
+load_events (QualifyDataset  *self,
+             GCancellable    *cancellable,
+             GError         **error)
+{
+  QualifyEventIndex *ev = &self->events;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (RawEvent));
+  guint64 *fill;
+  guint64 n = 0;
+  int rc;
 
   if (self->only_lead != 0)
     stmt = _qualify_store_prepare (self->store,
@@ -281,6 +298,7 @@ load_events (QualifyDataset  *self,
     }
   if (rc != SQLITE_DONE)
     return _qualify_store_set_error (self->store, rc, _("Could not read events"), error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
   /* Counting sort by lead: stable, so each lead keeps rowid order. */
   ev->n = raw->len;
@@ -310,6 +328,30 @@ load_events (QualifyDataset  *self,
   return TRUE;
 }
 
+/* Lead ids and events from the dataset cache, when it has them for this stamp. */
+static gboolean
+load_cached_events (QualifyDataset *self)
+{
+  g_autofree guint8 *data = NULL;
+  gsize len = 0;
+
+  if (!(data = _qualify_dataset_cache_read (self->store, "events", self->stamp, &len)))
+    return FALSE;
+
+  if (!_qualify_dataset_cache_decode_events (data, len, self->events.types->len,
+                                             self->events.details->len,
+                                             &self->lead_ids, &self->n_leads, &self->events))
+    {
+      g_warning ("The dataset cache of %s is damaged; reading the dataset from its tables",
+                 qualify_store_get_path (self->store));
+      return FALSE;
+    }
+
+  index_lead_ids (self);
+  self->cached = TRUE;
+  return TRUE;
+}
+
 static QualifyDataset *
 dataset_load (QualifyStore  *store,
               gint64         only_lead,
@@ -321,8 +363,26 @@ dataset_load (QualifyStore  *store,
   self->store = g_object_ref (store);
   self->only_lead = only_lead;
 
+  if (!load_event_names (self, error))
+    return NULL;
+
+  if (only_lead == 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!(self->stamp = _qualify_dataset_cache_stamp (store, &local_error)))
+        g_debug ("no dataset cache: %s", local_error->message);
+      else if (load_cached_events (self))
+        {
+          g_debug ("%u leads, %" G_GUINT64_FORMAT " events read from the cache",
+                   self->n_leads, self->events.n);
+          return g_steal_pointer (&self);
+        }
+    }
+
   if (!load_lead_ids (self, error))
     return NULL;
+  index_lead_ids (self);
 
   if (only_lead != 0 && self->n_leads == 0)
     {
@@ -334,6 +394,15 @@ dataset_load (QualifyStore  *store,
   g_debug ("%u lead ids read", self->n_leads);
   if (!load_events (self, cancellable, error))
     return NULL;
+
+  if (self->stamp != NULL && _qualify_dataset_cache_can_write (store))
+    {
+      g_autoptr(GBytes) blob = _qualify_dataset_cache_encode_events (self->lead_ids, self->n_leads,
+                                                                    &self->events);
+
+      if (!_qualify_dataset_cache_save (store, "events", self->stamp, blob, error))
+        return NULL;
+    }
 
   return g_steal_pointer (&self);
 }
@@ -397,6 +466,13 @@ const QualifyEventIndex *
 _qualify_dataset_get_events (QualifyDataset *self)
 {
   return &self->events;
+}
+
+gboolean
+_qualify_dataset_is_cached (QualifyDataset *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_DATASET (self), FALSE);
+  return self->cached;
 }
 
 /* SQL for one field's value, or NULL for a custom field (bound as parameter @param). */
@@ -518,6 +594,57 @@ column_add (Loading      *l,
   l->column->ids[index] = GPOINTER_TO_UINT (id);
 }
 
+static gboolean
+load_cached_column (QualifyDataset *self,
+                    const char     *field)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  QualifyColumn *column;
+  const guint8 *data = NULL;
+  gsize len = 0;
+
+  if (self->stamp == NULL)
+    return FALSE;
+
+  name = g_strconcat ("column:", field, NULL);
+  if (!(stmt = _qualify_dataset_cache_lookup (self->store, name, self->stamp, &data, &len)))
+    return FALSE;
+  if (!(column = _qualify_dataset_cache_decode_column (data, len, field, self->n_leads)))
+    {
+      g_warning ("The dataset cache entry “%s” of %s is damaged; reading it from the leads table",
+                 name, qualify_store_get_path (self->store));
+      return FALSE;
+    }
+
+  g_hash_table_insert (self->columns, column->name, column);
+  return TRUE;
+}
+
+/* Columns just read from the leads table go to the cache when the workspace
+ * is still the one the dataset was read from (the ids are per lead index). */
+static void
+save_columns (QualifyDataset *self,
+              GArray         *loading)
+{
+  g_autofree char *stamp = NULL;
+
+  if (self->stamp == NULL || !_qualify_dataset_cache_can_write (self->store) ||
+      !(stamp = _qualify_dataset_cache_stamp (self->store, NULL)) || !g_str_equal (stamp, self->stamp))
+    return;
+
+  for (guint j = 0; j < loading->len; j++)
+    {
+      const QualifyColumn *column = g_array_index (loading, Loading, j).column;
+      g_autofree char *name = g_strconcat ("column:", column->name, NULL);
+      g_autoptr(GBytes) blob = _qualify_dataset_cache_encode_column (column, self->n_leads);
+
+      /* a failure that rolled the transaction back shows at the next write */
+      if (!_qualify_dataset_cache_save (self->store, name, self->stamp, blob, NULL))
+        return;
+    }
+}
+
 /* Reads every missing field of @fields in one scan of the leads table. */
 static gboolean
 load_columns (QualifyDataset      *self,
@@ -543,6 +670,8 @@ load_columns (QualifyDataset      *self,
       for (guint j = 0; j < loading->len; j++)
         dup |= g_str_equal (g_array_index (loading, Loading, j).column->name, fields[i]);
       if (dup)
+        continue;
+      if (load_cached_column (self, fields[i]))
         continue;
 
       expr = column_expression (fields[i], param, &l.number);
@@ -611,6 +740,7 @@ load_columns (QualifyDataset      *self,
     }
 
   ok = TRUE;
+  save_columns (self, loading);
 
 out:
   for (guint j = 0; j < loading->len; j++)

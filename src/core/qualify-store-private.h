@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  *   import_runs(id, kind, file, sha256, encoding, delimiter, mapping, started_at,
  *               finished_at, rows, created, updated, skipped)
  *   settings(key PK, value)
+ *   dataset_cache(name PK, stamp, data BLOB)   see qualify-dataset-cache.c
+ *   dataset_generation(n)                      bumped by triggers on update/delete of
+ *                                              leads, events, event_types, event_details
  */
 
 sqlite3      *_qualify_store_get_db    (QualifyStore  *self);

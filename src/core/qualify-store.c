@@ -159,6 +159,44 @@ static const char * const migrations[QUALIFY_STORE_SCHEMA_VERSION] = {
   ");"
   "CREATE INDEX outbox_due ON outbox(endpoint_id, state, id);"
   "CREATE INDEX outbox_lead ON outbox(lead_id);",
+
+  /* 2 → 3: a cache of the scoring dataset (events per lead, lead field
+   * columns) as compact blobs, so a rescore does not scan ten million events.
+   * An entry is used only when its stamp matches the workspace (see
+   * qualify-dataset-cache.c): new rows raise max(id) of their table or add an
+   * import run; updates and deletes bump dataset_generation through these
+   * triggers, so every writer is covered. */
+  "CREATE TABLE dataset_cache ("
+  "  name TEXT PRIMARY KEY,"
+  "  stamp TEXT NOT NULL,"
+  "  data BLOB NOT NULL"
+  ");"
+  "CREATE TABLE dataset_generation (n INTEGER NOT NULL);"
+  "INSERT INTO dataset_generation (n) VALUES (0);"
+  "CREATE TRIGGER dataset_leads_update AFTER UPDATE ON leads BEGIN"
+  "  UPDATE dataset_generation SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER dataset_leads_delete AFTER DELETE ON leads BEGIN"
+  "  UPDATE dataset_generation SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER dataset_events_update AFTER UPDATE ON events BEGIN"
+  "  UPDATE dataset_generation SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER dataset_events_delete AFTER DELETE ON events BEGIN"
+  "  UPDATE dataset_generation SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER dataset_event_types_update AFTER UPDATE ON event_types BEGIN"
+  "  UPDATE dataset_generation SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER dataset_event_types_delete AFTER DELETE ON event_types BEGIN"
+  "  UPDATE dataset_generation SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER dataset_event_details_update AFTER UPDATE ON event_details BEGIN"
+  "  UPDATE dataset_generation SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER dataset_event_details_delete AFTER DELETE ON event_details BEGIN"
+  "  UPDATE dataset_generation SET n = n + 1;"
+  "END;",
 };
 
 static const char * const lead_columns =
