@@ -528,9 +528,9 @@ qualify_store_open (const char  *path,
                      path, sqlite3_column_int (stmt, 0), QUALIFY_STORE_SCHEMA_VERSION);
         return NULL;
       }
-    /* Bigger pages make bulk imports ~15% faster; only possible on a new file. */
-    if (sqlite3_column_int (stmt, 0) == 0)
-      sqlite3_exec (self->db, "PRAGMA page_size = 16384", NULL, NULL, NULL);
+    /* SQLite's default 4 KiB pages: 16 KiB pages measured no faster here (an
+     * earlier "PRAGMA page_size = 16384" at this point never took effect, as
+     * the statement above was still open). */
     g_clear_pointer (&stmt, sqlite3_finalize);
 
     if (!_qualify_store_exec (self, "PRAGMA journal_mode = WAL", &local_error))
