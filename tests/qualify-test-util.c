@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 #include "qualify-store-private.h"
 #include "qualify-test-util.h"
@@ -132,9 +133,20 @@ qt_use_file_keyring (const char *password)
 
 /* Workspaces */
 
+static GPtrArray *dirs_to_remove;
+
+static void
+remove_registered_dirs (void)
+{
+  for (guint i = 0; i < dirs_to_remove->len; i++)
+    qt_remove_tree (g_ptr_array_index (dirs_to_remove, i));
+  g_ptr_array_unref (dirs_to_remove);
+}
+
 /* A new workspace "w.qualify" in a new temporary folder (@tmpl), filled with
  * demo data when @demo is given. The folder and the file's path are returned
- * in @out_dir and @out_path when asked for. */
+ * in @out_dir and @out_path when asked for; a folder not asked for is removed
+ * when the test program exits normally (kept after a failure, to look at). */
 QualifyStore *
 qt_temp_workspace (const char                *tmpl,
                    const QualifyDemoOptions  *demo,
@@ -155,6 +167,15 @@ qt_temp_workspace (const char                *tmpl,
     }
   if (out_dir != NULL)
     *out_dir = g_steal_pointer (&dir);
+  else
+    {
+      if (dirs_to_remove == NULL)
+        {
+          dirs_to_remove = g_ptr_array_new_with_free_func (g_free);
+          atexit (remove_registered_dirs);
+        }
+      g_ptr_array_add (dirs_to_remove, g_steal_pointer (&dir));
+    }
   if (out_path != NULL)
     *out_path = g_steal_pointer (&path);
   return g_steal_pointer (&store);

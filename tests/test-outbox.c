@@ -138,6 +138,8 @@ test_outbox_migrate_v1 (void)
     g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, new_history);
   }
   g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, leads);
+  g_clear_object (&store);
+  qt_remove_tree (dir);
 }
 
 /* The scorer queues one row per (transition, enabled endpoint receiving its
