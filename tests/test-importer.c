@@ -857,6 +857,74 @@ test_importer_upsert_bulk (void)
   g_assert_cmpint (query_int (store, "SELECT max(id) FROM leads"), ==, 500);
 }
 
+/* A bulk load big enough that the email index is sorted in several runs
+ * (written to temporary files and merged, see finish_bulk_leads()): emails in
+ * no particular order, one of them repeated with another case. */
+static void
+test_importer_bulk_index_runs (void)
+{
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "shuffled.csv", NULL);
+  g_autoptr(GString) csv = g_string_new ("Email,First Name\n");
+  g_autoptr(QualifyImporter) importer = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const guint n = 200000;
+  QualifyImportStats stats;
+  g_autofree char *previous = NULL;
+  guint sorted = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* a permutation of 0..n-1 (n and 7919 are coprime) */
+      guint k = (guint) (((guint64) i * 7919) % n);
+
+      g_string_append_printf (csv, "lead.%06u.%x@runs%u.example,Lead %u\n", k, k * 2654435761u, k % 13, k);
+    }
+  g_string_append (csv, "LEAD.000007.538453D7@RUNS7.EXAMPLE,Again\n");
+  g_assert_true (g_file_set_contents (path, csv->str, csv->len, NULL));
+
+  importer = import_file (store, QUALIFY_IMPORT_LEADS, path, NULL, &stats);
+  g_assert_cmpuint (stats.created, ==, n);
+  g_assert_cmpuint (stats.updated, ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, n);
+
+  /* The index is whole and in order: read through it, every email once. */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                     " AND name = 'leads_email' AND sql LIKE '%UNIQUE%'"), ==, 1);
+  g_assert_cmpint (sqlite3_prepare_v2 (_qualify_store_get_db (store),
+                                       "SELECT email FROM leads INDEXED BY leads_email WHERE email > ''"
+                                       " ORDER BY email", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *email = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (previous != NULL)
+        g_assert_cmpstr (previous, <, email);
+      g_free (previous);
+      previous = g_strdup (email);
+      sorted++;
+    }
+  g_assert_cmpuint (sorted, ==, n);
+  {
+    g_autofree char *name = query_text (store, "SELECT first_name FROM leads"
+                                               " WHERE email = 'lead.000007.538453d7@runs7.example'");
+    g_assert_cmpstr (name, ==, "Again");
+  }
+  g_assert_cmpint (sqlite3_exec (_qualify_store_get_db (store),
+                                 "INSERT INTO leads (email) VALUES ('lead.000008.f1bbcd88@runs8.example')",
+                                 NULL, NULL, NULL), ==, SQLITE_CONSTRAINT_UNIQUE);
+  {
+    g_autofree char *check = query_text (store, "PRAGMA integrity_check");
+    g_assert_cmpstr (check, ==, "ok");
+  }
+
+  /* The connection's settings are its own again. */
+  g_assert_cmpint (query_int (store, "PRAGMA temp_store"), ==, 2);
+  g_assert_cmpint (query_int (store, "PRAGMA cache_size"), ==, -65536);
+  g_assert_cmpint (query_int (store, "PRAGMA threads"), ==, 0);
+}
+
 /* Cancelling a bulk load into an empty workspace leaves it empty, with its index. */
 static void
 test_importer_cancel_bulk (void)
@@ -1238,6 +1306,7 @@ main (int   argc,
   g_test_add_func ("/importer/upsert-bulk", test_importer_upsert_bulk);
   g_test_add_func ("/importer/cancel-rolls-back", test_importer_cancel_rolls_back);
   g_test_add_func ("/importer/cancel-bulk", test_importer_cancel_bulk);
+  g_test_add_func ("/importer/bulk-index-runs", test_importer_bulk_index_runs);
   g_test_add_func ("/importer/crash-bulk", test_importer_crash_bulk);
   g_test_add_func ("/importer/bulk-other-connection", test_importer_bulk_other_connection);
   g_test_add_func ("/importer/cancelled-before", test_importer_interrupt_from_thread);

@@ -1283,6 +1283,10 @@ email_ids_find (EmailIds   *t,
 static gint64 query_int64 (QualifyStore *store,
                            const char   *sql,
                            gint64        fallback);
+static gboolean exec_printf (QualifyStore  *store,
+                             GError       **error,
+                             const char    *format,
+                             ...) G_GNUC_PRINTF (3, 4);
 
 /* An empty workspace whose email index can be dropped (schema 3 and later):
  * maintaining a unique index over random emails row by row costs more than the
@@ -1538,16 +1542,66 @@ prepare_bulk_leads (ImportRun  *run,
   return TRUE;
 }
 
-/* After a bulk load: the unique email index, built in one sort. */
+/* After a bulk load: the unique email index, built in one sort.
+ *
+ * SQLite's sorter sorts a list that fits its memory budget in one thread, as
+ * one long merge sort over a linked list (1.4 s for a million emails). With
+ * temporary files allowed (see import_temp_store()) and a budget of a few MB,
+ * it sorts runs of that size on a helper thread while the main thread goes on
+ * scanning the table, then merges them: 0.5 s. The budget is the page cache
+ * size, so the cache is small for this one statement. */
+#define INDEX_SORT_CACHE_KIB 8192
+
 static gboolean
 finish_bulk_leads (ImportRun  *run,
                    GError    **error)
 {
+  QualifyStore *store = run->self->store;
+  gint64 cache;
+  gboolean ok;
+
   if (!run->bulk)
     return TRUE;
-  /* The sorter may use a helper thread: the reader has finished by now. */
-  _qualify_store_exec (run->self->store, "PRAGMA threads = 2", NULL);
-  return _qualify_store_exec (run->self->store, "CREATE UNIQUE INDEX leads_email ON leads(email)", error);
+
+  /* The reader has finished by now: the sorter may have the other core. */
+  cache = query_int64 (store, "PRAGMA cache_size", -IMPORT_CACHE_KIB);
+  exec_printf (store, NULL, "PRAGMA cache_size = -%d", INDEX_SORT_CACHE_KIB);
+  _qualify_store_exec (store, "PRAGMA threads = 2", NULL);
+  ok = _qualify_store_exec (store, "CREATE UNIQUE INDEX leads_email ON leads(email)", error);
+  _qualify_store_exec (store, "PRAGMA threads = 0", NULL);
+  exec_printf (store, NULL, "PRAGMA cache_size = %" G_GINT64_FORMAT, cache);
+
+  return ok;
+}
+
+/* The sorter writes runs to temporary files only when the connection keeps
+ * temporary data in files; the store keeps it in memory. That can only be
+ * changed outside a transaction: for the length of a leads import, files it
+ * is (SQLite deletes them when done; they live in $SQLITE_TMPDIR or $TMPDIR,
+ * else /var/tmp or /tmp). Returns the setting to restore, or -1. */
+static int
+import_temp_store (QualifyImporter *self)
+{
+  int temp_store;
+
+  if (self->kind != QUALIFY_IMPORT_LEADS)
+    return -1;
+  temp_store = (int) query_int64 (self->store, "PRAGMA temp_store", -1);
+  if (temp_store < 0 || !_qualify_store_exec (self->store, "PRAGMA temp_store = FILE", NULL))
+    return -1;
+  return temp_store;
+}
+
+static void
+restore_temp_store (QualifyImporter *self,
+                    int              temp_store)
+{
+  g_autofree char *sql = NULL;
+
+  if (temp_store < 0)
+    return;
+  sql = g_strdup_printf ("PRAGMA temp_store = %d", temp_store);
+  _qualify_store_exec (self->store, sql, NULL);
 }
 
 static gboolean
@@ -2838,12 +2892,6 @@ static gboolean
 exec_printf (QualifyStore  *store,
              GError       **error,
              const char    *format,
-             ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-exec_printf (QualifyStore  *store,
-             GError       **error,
-             const char    *format,
              ...)
 {
   g_autofree char *sql = NULL;
@@ -2975,6 +3023,7 @@ do_run (QualifyImporter        *self,
   GThread *hasher = NULL;
   gint64 started = g_get_monotonic_time ();
   int restore_synchronous = -1;
+  int restore_temp = -1;
   int rc;
   gboolean ok;
 
@@ -2986,6 +3035,7 @@ do_run (QualifyImporter        *self,
 
   if (self->kind == QUALIFY_IMPORT_LEADS)
     restore_synchronous = bulk_journal_enter (self);
+  restore_temp = import_temp_store (self);
 
   if (!qualify_store_begin (store, error))
     goto failed;
@@ -3106,6 +3156,7 @@ do_run (QualifyImporter        *self,
   g_debug ("%s: committed after %.2f s", self->display_name,
            (g_get_monotonic_time () - started) / 1e6);
   bulk_journal_leave (self, restore_synchronous);
+  restore_temp_store (self, restore_temp);
   g_free (job.hex);
   if (!ok && g_error_matches (*error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_CANCELLED))
     {
@@ -3124,6 +3175,7 @@ failed:
   g_free (job.hex);
   qualify_store_rollback (store);
   bulk_journal_leave (self, restore_synchronous);
+  restore_temp_store (self, restore_temp);
   if (g_error_matches (*error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_CANCELLED))
     {
       g_clear_error (error);
