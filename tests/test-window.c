@@ -15,6 +15,7 @@
 
 #include "qualify-application.h"
 #include "qualify-importer.h"
+#include "qualify-lead-cell.h"
 #include "qualify-lead-row.h"
 #include "qualify-model.h"
 #include "qualify-scorer.h"
@@ -112,6 +113,19 @@ wait_for (Condition  cond,
         g_error ("Timed out waiting for %s", what);
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
+    }
+}
+
+/* Spins the main loop for @ms (frames, idles and timeouts run). */
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
     }
 }
 
@@ -280,6 +294,164 @@ test_search_and_filter (void)
       g_autoptr(QualifyLeadRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
       g_assert_cmpstr (qualify_lead_row_get_grade (row), ==, "A");
     }
+
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The cells of the rows GTK keeps bound: each QualifyLeadCell of a row, in
+ * column order; @on_screen only the rows inside the list's viewport. */
+static GPtrArray *
+bound_rows (QualifyLeadList *list,
+            gboolean         on_screen)
+{
+  GtkWidget *view = GTK_WIDGET (qualify_lead_list_get_column_view (list));
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GtkWidget *listview = gtk_widget_get_last_child (view);
+  int height = gtk_widget_get_height (listview);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (listview); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GPtrArray *cells = g_ptr_array_new ();
+      graphene_rect_t bounds;
+
+      for (GtkWidget *cell = gtk_widget_get_first_child (row); cell != NULL;
+           cell = gtk_widget_get_next_sibling (cell))
+        if (QUALIFY_IS_LEAD_CELL (gtk_widget_get_first_child (cell)))
+          g_ptr_array_add (cells, gtk_widget_get_first_child (cell));
+
+      if (cells->len == 0 ||
+          (on_screen && (!gtk_widget_compute_bounds (row, listview, &bounds) ||
+                         bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= height)))
+        {
+          g_ptr_array_unref (cells);
+          continue;
+        }
+      g_assert_cmpuint (cells->len, ==, 10);
+      g_ptr_array_add (rows, cells);
+    }
+
+  return rows;
+}
+
+static void
+check_accessible_label (GtkWidget  *widget,
+                        const char *text)
+{
+  g_autofree char *error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                text);
+
+  if (error != NULL)
+    g_error ("Accessible label of a cell: %s, not \"%s\"", error, text);
+}
+
+/* Every bound row shows its lead: texts, badge classes, accessible names. */
+static guint
+check_bound_rows (QualifyLeadList *list)
+{
+  QualifyLeadModel *model = qualify_lead_list_get_model (list);
+  g_autoptr(GPtrArray) rows = bound_rows (list, FALSE);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GPtrArray *cells = g_ptr_array_index (rows, i);
+      GtkListItem *item = g_object_get_data (G_OBJECT (cells->pdata[0]), "qualify-list-item");
+      g_autoptr(QualifyLeadRow) row = NULL;
+      QualifyLeadTable *table;
+      g_autofree char *score = NULL;
+      g_autofree char *last = NULL;
+      const char *grade;
+      guint r;
+
+      g_assert_nonnull (item);
+      row = g_list_model_get_item (G_LIST_MODEL (model), gtk_list_item_get_position (item));
+      g_assert_nonnull (row);
+      table = qualify_lead_row_get_table (row);
+      r = qualify_lead_row_get_row (row);
+      grade = qualify_lead_table_get_grade (table, r);
+      score = qualify_lead_table_get_scored (table, r)
+              ? g_strdup_printf ("%.1f", qualify_lead_table_get_score (table, r))
+              : g_strdup ("–");
+      last = qualify_format_date (qualify_lead_table_get_last_activity (table, r));
+
+      g_assert_cmpstr (qualify_lead_cell_get_text (cells->pdata[0]), ==,
+                       qualify_lead_row_get_display_name (row));
+      check_accessible_label (cells->pdata[0], qualify_lead_row_get_display_name (row));
+      g_assert_cmpstr (qualify_lead_cell_get_text (cells->pdata[1]), ==,
+                       qualify_lead_table_get_company (table, r));
+      g_assert_cmpstr (qualify_lead_cell_get_text (cells->pdata[2]), ==,
+                       qualify_lead_table_get_title (table, r));
+      g_assert_cmpstr (qualify_lead_cell_get_text (cells->pdata[3]), ==, grade[0] ? grade : "–");
+      g_assert_true (gtk_widget_has_css_class (cells->pdata[3], "badge"));
+      g_assert_true (gtk_widget_has_css_class (cells->pdata[3], qualify_grade_css_class (grade)));
+      g_assert_cmpstr (qualify_lead_cell_get_text (cells->pdata[6]), ==, score);
+      check_accessible_label (cells->pdata[6], score);
+      g_assert_cmpstr (qualify_lead_cell_get_text (cells->pdata[7]), ==,
+                       qualify_status_display_label (qualify_lead_table_get_status (table, r)));
+      g_assert_true (gtk_widget_has_css_class (cells->pdata[7],
+                                               qualify_status_css_class (qualify_lead_table_get_status (table, r))));
+      g_assert_cmpstr (qualify_lead_cell_get_text (cells->pdata[9]), ==, last[0] ? last : "–");
+    }
+
+  return rows->len;
+}
+
+static void
+test_lead_cells (void)
+{
+  QualifyWindow *win = open_window (workspace);
+  QualifyLeadList *list = qualify_window_get_lead_list (win);
+  QualifyLeadModel *model = qualify_lead_list_get_model (list);
+  g_autoptr(GPtrArray) rows = NULL;
+  gboolean any_ellipsized = FALSE;
+  int wide_height;
+
+  wait_for (list_ready, win, "the lead list");
+  settle (300);
+  g_assert_cmpuint (check_bound_rows (list), ==, 40);
+
+  /* A new order retargets the items GTK holds: the cells follow. */
+  qualify_lead_list_sort_by (list, QUALIFY_LEAD_COLUMN_NAME, GTK_SORT_ASCENDING);
+  wait_for (model_idle, model, "sorting by name");
+  g_assert_cmpuint (check_bound_rows (list), ==, 40);
+  qualify_lead_list_sort_by (list, QUALIFY_LEAD_COLUMN_COMPANY, GTK_SORT_DESCENDING);
+  wait_for (model_idle, model, "sorting by company");
+  g_assert_cmpuint (check_bound_rows (list), ==, 40);
+
+  /* A filter drops rows and rebinds the rest. */
+  gtk_drop_down_set_selected (qualify_lead_list_get_grade_dropdown (list), 1);
+  wait_for (model_idle, model, "the grade filter");
+  settle (100);
+  g_assert_cmpuint (check_bound_rows (list), ==, g_list_model_get_n_items (G_LIST_MODEL (model)));
+  qualify_lead_list_clear_filters (list);
+  wait_for (model_idle, model, "clearing the filters");
+  settle (100);
+  g_assert_cmpuint (check_bound_rows (list), ==, 40);
+
+  /* Rows are one line of text high whatever the text; a narrow window
+   * ellipsizes the long texts, which the cells still carry whole. */
+  rows = bound_rows (list, TRUE);
+  g_assert_cmpuint (rows->len, >, 0);
+  /* row widget > cell widget > QualifyLeadCell */
+  wide_height = gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (
+                  g_ptr_array_index ((GPtrArray *) g_ptr_array_index (rows, 0), 0))));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  gtk_window_set_default_size (GTK_WINDOW (win), 760, 600);
+  settle (500);
+  rows = bound_rows (list, TRUE);
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GPtrArray *cells = g_ptr_array_index (rows, i);
+      GtkWidget *row_widget = gtk_widget_get_parent (gtk_widget_get_parent (cells->pdata[0]));
+
+      g_assert_cmpint (gtk_widget_get_height (row_widget), ==, wide_height);
+      for (guint c = 0; c < 3; c++)
+        if (qualify_lead_cell_get_ellipsized (cells->pdata[c]))
+          any_ellipsized = TRUE;
+    }
+  g_assert_true (any_ellipsized);
 
   gtk_window_destroy (GTK_WINDOW (win));
 }
@@ -465,18 +637,6 @@ test_settings (void)
 /* Screenshots for the metainfo and README: only when QUALIFY_SCREENSHOT_DIR is
  * set; QUALIFY_SCREENSHOT_WORKSPACE picks the workspace (e.g. the demo). */
 static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static void
 save_png (GtkWidget  *widget,
           const char *dir,
           const char *name)
@@ -581,6 +741,112 @@ timed_update (QualifyLeadModel *model,
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
+/* A scroll is timed from setting the scrollbar to the end of the frame that
+ * shows it painted (the frame clock's "after-paint"); the frame's work is the
+ * time spent in setting the value (the rows are rebound then) plus the frame
+ * from its "before-paint" on (measuring, allocating, drawing). */
+typedef struct
+{
+  guint  paints;
+  gint64 frame_start;
+  gint64 painted;
+  gint64 frame_work;
+} FrameWatch;
+
+typedef struct
+{
+  guint  n;
+  double median;
+  double worst;
+  double work_median;
+  double work_worst;
+} ScrollTimes;
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 FrameWatch    *watch)
+{
+  watch->frame_start = g_get_monotonic_time ();
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                FrameWatch    *watch)
+{
+  watch->painted = g_get_monotonic_time ();
+  watch->frame_work = watch->painted - watch->frame_start;
+  watch->paints++;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* @n jumps across the list (to 20 evenly spaced places, then back and forth
+ * among them), or @n steps of 120 px down (a mouse wheel's notch). */
+static ScrollTimes
+time_scrolls (QualifyWindow *win,
+              GtkAdjustment *adj,
+              guint          n,
+              gboolean       jump)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  FrameWatch watch = { 0 };
+  g_autoptr(GArray) latency = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) work = g_array_new (FALSE, FALSE, sizeof (double));
+  ScrollTimes times = { 0 };
+  gulong before_id, after_id;
+
+  before_id = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &watch);
+  after_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &watch);
+
+  for (guint i = 1; i <= n; i++)
+    {
+      double range = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+      guint place = i <= 20 ? i : ((i - 20) * 7) % 20;
+      double target = jump ? range * place / 20.0 : MIN (gtk_adjustment_get_value (adj) + 120, range);
+      guint paints;
+      gint64 t0, t_set;
+      double ms;
+
+      /* From a quiet main loop, more than a frame after the last one. */
+      settle (40);
+      if (target == gtk_adjustment_get_value (adj))
+        continue;
+
+      paints = watch.paints;
+      t0 = g_get_monotonic_time ();
+      gtk_adjustment_set_value (adj, target);
+      t_set = g_get_monotonic_time () - t0;
+      while (watch.paints == paints)
+        g_main_context_iteration (NULL, TRUE);
+
+      ms = (watch.painted - t0) / 1000.0;
+      g_array_append_val (latency, ms);
+      ms = (t_set + watch.frame_work) / 1000.0;
+      g_array_append_val (work, ms);
+    }
+
+  g_signal_handler_disconnect (clock, before_id);
+  g_signal_handler_disconnect (clock, after_id);
+
+  g_assert_cmpuint (latency->len, >, 0);
+  g_array_sort (latency, compare_doubles);
+  g_array_sort (work, compare_doubles);
+  times.n = latency->len;
+  times.median = g_array_index (latency, double, latency->len / 2);
+  times.worst = g_array_index (latency, double, latency->len - 1);
+  times.work_median = g_array_index (work, double, work->len / 2);
+  times.work_worst = g_array_index (work, double, work->len - 1);
+
+  return times;
+}
+
 static void
 test_benchmark (void)
 {
@@ -668,21 +934,26 @@ test_benchmark (void)
   g_printerr ("clear filters: %.0f ms → %u leads\n", ms,
               g_list_model_get_n_items (G_LIST_MODEL (model)));
 
-  /* Scroll through the list: every page of rows is created on demand. */
+  /* Scroll through the list: every page of rows is bound on demand. A jump
+   * with the scrollbar rebinds all the rows GTK keeps (about 200), a wheel
+   * step only the few that come into view. */
   {
     GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (qualify_lead_list_get_column_view (list)));
-    gint64 worst = 0;
+    const char *jumps = g_getenv ("QUALIFY_BENCH_JUMPS");
+    ScrollTimes times;
 
-    for (guint i = 0; i <= 20; i++)
-      {
-        gint64 t0 = g_get_monotonic_time ();
+    /* 20 jumps down the list, then back and forth in another order (more with
+     * QUALIFY_BENCH_JUMPS, e.g. for a profiler). */
+    times = time_scrolls (win, adj, jumps != NULL ? (guint) atoi (jumps) : 40, TRUE);
+    g_printerr ("scroll jumps to a painted frame (%u jumps): median %.0f ms, worst %.0f ms "
+                "(frame work: median %.0f ms, worst %.0f ms)\n", times.n,
+                times.median, times.worst, times.work_median, times.work_worst);
+    g_printerr ("scroll jumps across the list: worst %.0f ms per jump\n", times.worst);
 
-        gtk_adjustment_set_value (adj, (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)) * i / 20.0);
-        while (g_main_context_iteration (NULL, FALSE))
-          ;
-        worst = MAX (worst, g_get_monotonic_time () - t0);
-      }
-    g_printerr ("scroll jumps across the list: worst %.0f ms per jump\n", worst / 1000.0);
+    times = time_scrolls (win, adj, 20, FALSE);
+    g_printerr ("scroll steps of 120 px (%u steps): median %.0f ms, worst %.0f ms "
+                "(frame work: median %.0f ms, worst %.0f ms)\n", times.n,
+                times.median, times.worst, times.work_median, times.work_worst);
   }
 
   g_printerr ("RSS: %ld MB (peak %ld MB)\n", status_kb ("VmRSS:") / 1024, status_kb ("VmHWM:") / 1024);
@@ -711,6 +982,7 @@ main (int   argc,
 
   g_test_add_func ("/window/open-and-sort", test_open_and_sort);
   g_test_add_func ("/window/search-and-filter", test_search_and_filter);
+  g_test_add_func ("/window/lead-cells", test_lead_cells);
   g_test_add_func ("/window/activate-and-back", test_activate_and_back);
   g_test_add_func ("/window/empty-workspace", test_empty_workspace);
   g_test_add_func ("/window/not-a-workspace", test_not_a_workspace);

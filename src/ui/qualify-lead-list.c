@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qualify-lead-cell.h"
 #include "qualify-lead-list.h"
 #include "qualify-lead-row.h"
 
@@ -21,10 +22,11 @@ static const struct
   const char        *title;
   int                width;     /* 0 = expand */
   gboolean           numeric;
+  int                n_chars;   /* natural width of an expanding column's cells */
 } columns[] = {
-  { QUALIFY_LEAD_COLUMN_NAME,          N_("Name"),          0,   FALSE },
-  { QUALIFY_LEAD_COLUMN_COMPANY,       N_("Company"),       0,   FALSE },
-  { QUALIFY_LEAD_COLUMN_TITLE,         N_("Title"),         0,   FALSE },
+  { QUALIFY_LEAD_COLUMN_NAME,          N_("Name"),          0,   FALSE, 16 },
+  { QUALIFY_LEAD_COLUMN_COMPANY,       N_("Company"),       0,   FALSE, 29 },
+  { QUALIFY_LEAD_COLUMN_TITLE,         N_("Title"),         0,   FALSE, 25 },
   { QUALIFY_LEAD_COLUMN_GRADE,         N_("Grade"),         72,  FALSE },
   { QUALIFY_LEAD_COLUMN_FIT,           N_("Fit"),           72,  TRUE },
   { QUALIFY_LEAD_COLUMN_ENGAGEMENT,    N_("Engagement"),    110, TRUE },
@@ -58,6 +60,8 @@ struct _QualifyLeadList
   GtkSingleSelection   *selection;
   GtkColumnViewColumn  *view_columns[N_COLUMNS];
   ColumnData            column_data[N_COLUMNS];
+  /* The GtkListItems bound to a row: item → its ColumnData */
+  GHashTable           *bound;
   int                   probed;     /* column index the sorter asked first, or -1 */
 };
 
@@ -190,14 +194,14 @@ sorter_changed_cb (QualifyLeadList *self,
  * makes GTK 4.8 ask the X server where the pointer is (a round trip per cell:
  * two thirds of the time a new sort order took to reach the rows). */
 static gboolean
-query_tooltip_cb (GtkWidget  *label,
+query_tooltip_cb (GtkWidget  *cell,
                   int         x,
                   int         y,
                   gboolean    keyboard_mode,
                   GtkTooltip *tooltip,
                   gpointer    user_data)
 {
-  GtkListItem *item = g_object_get_data (G_OBJECT (label), "qualify-list-item");
+  GtkListItem *item = g_object_get_data (G_OBJECT (cell), "qualify-list-item");
   QualifyLeadRow *row = item != NULL ? gtk_list_item_get_item (item) : NULL;
   QualifyLeadTable *table;
   guint r;
@@ -240,30 +244,19 @@ query_tooltip_cb (GtkWidget  *label,
     }
 }
 
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+static QualifyLeadCellKind
+column_cell_kind (QualifyLeadColumn column)
 {
-  guint index = GPOINTER_TO_UINT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-
-  switch (columns[index].column)
+  switch (column)
     {
     case QUALIFY_LEAD_COLUMN_GRADE:
     case QUALIFY_LEAD_COLUMN_STATUS:
-      gtk_widget_set_halign (label, GTK_ALIGN_START);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
-      break;
+      return QUALIFY_LEAD_CELL_BADGE;
     case QUALIFY_LEAD_COLUMN_NAME:
     case QUALIFY_LEAD_COLUMN_COMPANY:
     case QUALIFY_LEAD_COLUMN_TITLE:
     case QUALIFY_LEAD_COLUMN_EMAIL:
-      gtk_label_set_xalign (GTK_LABEL (label), 0.f);
-      break;
+      return QUALIFY_LEAD_CELL_TEXT;
     case QUALIFY_LEAD_COLUMN_FIT:
     case QUALIFY_LEAD_COLUMN_ENGAGEMENT:
     case QUALIFY_LEAD_COLUMN_SCORE:
@@ -272,25 +265,43 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
     case QUALIFY_LEAD_COLUMN_ID:
     case QUALIFY_N_LEAD_COLUMNS:
     default:
-      gtk_label_set_xalign (GTK_LABEL (label), 1.f);
-      gtk_widget_add_css_class (label, "numeric");
-      break;
+      return QUALIFY_LEAD_CELL_NUMBER;
     }
+}
+
+static guint
+column_index (ColumnData *data)
+{
+  return (guint) (data - data->self->column_data);
+}
+
+/* Cells are QualifyLeadCells, not GtkLabels: a jump with the scrollbar rebinds
+ * the ~200 rows GTK 4.8 keeps, then GTK measures the whole window, and each
+ * label laid its text out again for each measure (see qualify-lead-cell.h). */
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               ColumnData               *data)
+{
+  guint index = column_index (data);
+  GtkWidget *cell = qualify_lead_cell_new (column_cell_kind (columns[index].column));
 
   if (columns[index].column == QUALIFY_LEAD_COLUMN_SCORE)
-    gtk_widget_add_css_class (label, "heading");
+    gtk_widget_add_css_class (cell, "heading");
+  if (columns[index].n_chars > 0)
+    qualify_lead_cell_set_width_chars (QUALIFY_LEAD_CELL (cell), columns[index].n_chars);
 
   if (columns[index].column == QUALIFY_LEAD_COLUMN_NAME ||
       columns[index].column == QUALIFY_LEAD_COLUMN_MQL_AT ||
       columns[index].column == QUALIFY_LEAD_COLUMN_LAST_ACTIVITY)
     {
-      /* the item owns the label */
-      g_object_set_data (G_OBJECT (label), "qualify-list-item", item);
-      gtk_widget_set_has_tooltip (label, TRUE);
-      g_signal_connect (label, "query-tooltip", G_CALLBACK (query_tooltip_cb), user_data);
+      /* the item owns the cell */
+      g_object_set_data (G_OBJECT (cell), "qualify-list-item", item);
+      gtk_widget_set_has_tooltip (cell, TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (query_tooltip_cb), GUINT_TO_POINTER (index));
     }
 
-  gtk_list_item_set_child (item, label);
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
@@ -298,33 +309,31 @@ update_cell (GtkListItem *item,
              guint        index)
 {
   QualifyLeadRow *row = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  QualifyLeadCell *cell = QUALIFY_LEAD_CELL (gtk_list_item_get_child (item));
   QualifyLeadTable *table = qualify_lead_row_get_table (row);
   guint r = qualify_lead_row_get_row (row);
-  gboolean scored = qualify_lead_table_get_scored (table, r);
   char buf[32];
 
   switch (columns[index].column)
     {
     case QUALIFY_LEAD_COLUMN_NAME:
-      gtk_label_set_text (label, qualify_lead_row_get_display_name (row));
+      qualify_lead_cell_set_text (cell, qualify_lead_row_get_display_name (row));
       break;
     case QUALIFY_LEAD_COLUMN_COMPANY:
-      gtk_label_set_text (label, qualify_lead_table_get_company (table, r));
+      qualify_lead_cell_set_text (cell, qualify_lead_table_get_company (table, r));
       break;
     case QUALIFY_LEAD_COLUMN_TITLE:
-      gtk_label_set_text (label, qualify_lead_table_get_title (table, r));
+      qualify_lead_cell_set_text (cell, qualify_lead_table_get_title (table, r));
       break;
     case QUALIFY_LEAD_COLUMN_EMAIL:
-      gtk_label_set_text (label, qualify_lead_table_get_email (table, r));
+      qualify_lead_cell_set_text (cell, qualify_lead_table_get_email (table, r));
       break;
     case QUALIFY_LEAD_COLUMN_GRADE:
       {
         const char *grade = qualify_lead_table_get_grade (table, r);
-        const char *classes[] = { "badge", "grade", qualify_grade_css_class (grade), NULL };
 
-        gtk_label_set_text (label, grade[0] ? grade : "–");
-        gtk_widget_set_css_classes (GTK_WIDGET (label), classes);
+        qualify_lead_cell_set_text (cell, grade[0] ? grade : "–");
+        qualify_lead_cell_set_variant (cell, "grade", qualify_grade_css_class (grade));
       }
       break;
     case QUALIFY_LEAD_COLUMN_FIT:
@@ -337,20 +346,19 @@ update_cell (GtkListItem *item,
                    ? qualify_lead_table_get_engagement (table, r)
                    : qualify_lead_table_get_score (table, r);
 
-        if (scored)
+        if (qualify_lead_table_get_scored (table, r))
           g_snprintf (buf, sizeof buf, "%.1f", v);
         else
           g_strlcpy (buf, "–", sizeof buf);
-        gtk_label_set_text (label, buf);
+        qualify_lead_cell_set_text (cell, buf);
       }
       break;
     case QUALIFY_LEAD_COLUMN_STATUS:
       {
         QualifyStatus status = qualify_lead_table_get_status (table, r);
-        const char *classes[] = { "badge", "status", qualify_status_css_class (status), NULL };
 
-        gtk_label_set_text (label, qualify_status_display_label (status));
-        gtk_widget_set_css_classes (GTK_WIDGET (label), classes);
+        qualify_lead_cell_set_text (cell, qualify_status_display_label (status));
+        qualify_lead_cell_set_variant (cell, "status", qualify_status_css_class (status));
       }
       break;
     case QUALIFY_LEAD_COLUMN_MQL_AT:
@@ -361,7 +369,7 @@ update_cell (GtkListItem *item,
                    : qualify_lead_table_get_last_activity (table, r);
         g_autofree char *date = qualify_format_date (t);
 
-        gtk_label_set_text (label, date[0] ? date : "–");
+        qualify_lead_cell_set_text (cell, date[0] ? date : "–");
       }
       break;
     case QUALIFY_LEAD_COLUMN_ID:
@@ -371,34 +379,37 @@ update_cell (GtkListItem *item,
     }
 }
 
-static void
-row_changed_cb (QualifyLeadRow *row,
-                GtkListItem    *item)
-{
-  update_cell (item, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (item), "qualify-column")));
-}
-
+/* The model retargets the items on screen to other leads on a new order or
+ * filter, then emits "reordered": the bound cells are updated then, instead of
+ * each cell connecting to its row's "changed" on every bind (a jump with the
+ * scrollbar rebinds some 2,000 cells). */
 static void
 bind_cell_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
-              gpointer                  user_data)
+              ColumnData               *data)
 {
-  QualifyLeadRow *row = gtk_list_item_get_item (item);
-
-  g_object_set_data (G_OBJECT (item), "qualify-column", user_data);
-  g_signal_connect_object (row, "changed", G_CALLBACK (row_changed_cb), item, 0);
-  update_cell (item, GPOINTER_TO_UINT (user_data));
+  g_hash_table_insert (data->self->bound, item, data);
+  update_cell (item, column_index (data));
 }
 
 static void
 unbind_cell_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
-                gpointer                  user_data)
+                ColumnData               *data)
 {
-  QualifyLeadRow *row = gtk_list_item_get_item (item);
+  g_hash_table_remove (data->self->bound, item);
+}
 
-  if (row != NULL)
-    g_signal_handlers_disconnect_by_func (row, row_changed_cb, item);
+static void
+update_bound_cells (QualifyLeadList *self)
+{
+  GHashTableIter iter;
+  gpointer item, data;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, &data))
+    if (gtk_list_item_get_item (item) != NULL)
+      update_cell (item, column_index (data));
 }
 
 static void
@@ -421,13 +432,13 @@ add_columns (QualifyLeadList *self)
       g_autoptr(GtkSorter) sorter = NULL;
       GtkColumnViewColumn *column;
 
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GUINT_TO_POINTER (i));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GUINT_TO_POINTER (i));
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), GUINT_TO_POINTER (i));
-
-      column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
       self->column_data[i].self = self;
       self->column_data[i].column = columns[i].column;
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), &self->column_data[i]);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), &self->column_data[i]);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), &self->column_data[i]);
+
+      column = gtk_column_view_column_new (_(columns[i].title), g_object_ref (factory));
       sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, &self->column_data[i], NULL));
       gtk_column_view_column_set_sorter (column, sorter);
       gtk_column_view_column_set_resizable (column, TRUE);
@@ -448,7 +459,14 @@ qualify_lead_list_dispose (GObject *object)
   QualifyLeadList *self = (QualifyLeadList *) object;
 
   if (self->column_view != NULL)
-    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+    {
+      g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+      /* The factories point at column_data: the view may outlive the list. */
+      for (guint i = 0; i < N_COLUMNS; i++)
+        if (self->view_columns[i] != NULL)
+          g_signal_handlers_disconnect_by_data (gtk_column_view_column_get_factory (self->view_columns[i]),
+                                                &self->column_data[i]);
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), QUALIFY_TYPE_LEAD_LIST);
   {
@@ -459,6 +477,7 @@ qualify_lead_list_dispose (GObject *object)
   }
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
 
   G_OBJECT_CLASS (qualify_lead_list_parent_class)->dispose (object);
 }
@@ -501,6 +520,7 @@ qualify_lead_list_init (QualifyLeadList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->probed = -1;
+  self->bound = g_hash_table_new (NULL, NULL);
   self->model = qualify_lead_model_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -520,6 +540,8 @@ qualify_lead_list_init (QualifyLeadList *self)
                            G_CALLBACK (model_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "items-changed",
                            G_CALLBACK (model_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "reordered",
+                           G_CALLBACK (update_bound_cells), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "reordered",
                            G_CALLBACK (model_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "reordered",

@@ -193,6 +193,27 @@ qualify_grade_css_class (const char *grade)
     }
 }
 
+/* The local time zone, looked up again at most once a second: GLib checks
+ * the system's setting on each g_time_zone_new_local() (a stat() of
+ * /etc/localtime), and the lead list formats thousands of dates at a time.
+ * Main thread only, as the widgets that format dates. */
+static GTimeZone *
+get_local_time_zone (void)
+{
+  static GTimeZone *zone;
+  static gint64 looked_up;
+  gint64 now = g_get_monotonic_time ();
+
+  if (zone == NULL || now - looked_up > G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      zone = g_time_zone_new_local ();
+      looked_up = now;
+    }
+
+  return zone;
+}
+
 char *
 qualify_format_date (gint64 unix_time)
 {
@@ -201,7 +222,7 @@ qualify_format_date (gint64 unix_time)
 
   if (unix_time <= 0 || !(utc = g_date_time_new_from_unix_utc (unix_time)))
     return g_strdup ("");
-  local = g_date_time_to_local (utc);
+  local = g_date_time_to_timezone (utc, get_local_time_zone ());
   return g_date_time_format (local, "%Y-%m-%d");
 }
 
