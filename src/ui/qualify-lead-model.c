@@ -98,9 +98,9 @@ forget_items (QualifyLeadModel *self)
 }
 
 /* Swaps in a new order. The items GTK holds for positions that stay are
- * retargeted (their widgets rebind on "changed"), and only the tail that
- * appears or disappears is announced: GTK 4.8 would otherwise rebuild every
- * row widget, and on a change that removes the row it tracks (focus, anchor)
+ * retargeted (the list updates their bound cells on "reordered"), and only
+ * the tail that appears or disappears is announced: GTK 4.8 would otherwise
+ * rebuild every row widget, and on a change that removes the row it tracks (focus, anchor)
  * it even asks for every added item to look for it. */
 static void
 replace_rows (QualifyLeadModel *self,
