@@ -214,6 +214,30 @@ qt_store_query_int (QualifyStore *store,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+/* The text in the first column of the first row @sql gives (free it). */
+char *
+qt_store_query_text (QualifyStore *store,
+                     const char   *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/* Runs @sql (any number of statements), which must succeed. */
+void
+qt_store_exec (QualifyStore *store,
+               const char   *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (_qualify_store_exec (store, sql, &error));
+  g_assert_no_error (error);
+}
+
 /* The main context */
 
 /* Lets the default main context run for @ms milliseconds. */

@@ -37,6 +37,10 @@ void          qt_import_fixture    (QualifyStore              *store,
                                     QualifyImportStats        *out_stats);
 gint64        qt_store_query_int   (QualifyStore              *store,
                                     const char                *sql);
+char         *qt_store_query_text  (QualifyStore              *store,
+                                    const char                *sql);
+void          qt_store_exec        (QualifyStore              *store,
+                                    const char                *sql);
 
 /* The main context */
 typedef gboolean (*QtCondition) (gpointer data);

@@ -12,6 +12,7 @@
 #include "qualify-dataset-private.h"
 #include "qualify-scorer.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 
 #define AS_OF 1780000000
 
@@ -31,27 +32,6 @@ static const char * const fields[] = { "industry", "employees", "title", "Person
   "\"thresholds\":{\"mql\":40,\"min_fit\":10,\"min_engagement\":5}," \
   "\"grades\":{\"A\":60,\"B\":40,\"C\":20,\"D\":0}}"
 
-static void
-exec (QualifyStore *store,
-      const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  _qualify_store_exec (store, sql, &error);
-  g_assert_no_error (error);
-}
-
-static gint64
-query_int (QualifyStore *store,
-           const char   *sql)
-{
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, NULL);
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
 /* 300 leads (some without events, some ids skipped), ~2000 events. */
 static QualifyStore *
 new_workspace (void)
@@ -65,7 +45,7 @@ new_workspace (void)
   store = qualify_store_open (path, &error);
   g_assert_no_error (error);
 
-  exec (store,
+  qt_store_exec (store,
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
         " INSERT INTO leads (id, email, industry, employees, title, custom)"
         " SELECT i * 2 + (i > 150) * 7,"
@@ -77,10 +57,10 @@ new_workspace (void)
         "  CASE i % 3 WHEN 0 THEN json_object('Persona', 'Buyer') WHEN 1 THEN json_object('Persona', 42)"
         "   ELSE NULL END"
         " FROM n");
-  exec (store,
+  qt_store_exec (store,
         "INSERT INTO event_types (name) VALUES ('page_view'), ('content_download'), ('demo_request');"
         "INSERT INTO event_details (value) VALUES ('/pricing'), ('/Pricing/Enterprise'), ('/blog/x');");
-  exec (store,
+  qt_store_exec (store,
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
         " INSERT INTO events (lead_id, type_id, detail_id, occurred_at)"
         " SELECT (1 + (i * 7919) % 250) * 2 + ((1 + (i * 7919) % 250) > 150) * 7,"
@@ -126,9 +106,9 @@ load_from_tables (QualifyStore *store)
 {
   QualifyDataset *dataset;
 
-  exec (store, "BEGIN; DELETE FROM dataset_cache");
+  qt_store_exec (store, "BEGIN; DELETE FROM dataset_cache");
   dataset = load (store);
-  exec (store, "ROLLBACK");
+  qt_store_exec (store, "ROLLBACK");
   g_assert_false (_qualify_dataset_is_cached (dataset));
   return dataset;
 }
@@ -198,11 +178,11 @@ test_dataset_cache_roundtrip (void)
 
     /* only a rescore (a write transaction) writes the cache */
     g_assert_false (_qualify_dataset_is_cached (before));
-    g_assert_cmpint (query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 0);
+    g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 0);
   }
 
   score (store);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 1 + G_N_ELEMENTS (fields));
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 1 + G_N_ELEMENTS (fields));
 
   cached = load (store);
   g_assert_true (_qualify_dataset_is_cached (cached));
@@ -254,7 +234,7 @@ test_dataset_cache_stale (void)
 
       g_test_message ("%s", changes[i]);
       score (store);
-      exec (store, changes[i]);
+      qt_store_exec (store, changes[i]);
 
       stale = load (store);
       g_assert_false (_qualify_dataset_is_cached (stale));
@@ -320,7 +300,7 @@ test_dataset_cache_damaged (void)
       g_assert_true (_qualify_dataset_is_cached (damaged) == !g_str_equal (damages[i].name, "events"));
       tables = load_from_tables (store);
       assert_same (damaged, tables);
-      exec (store, "DELETE FROM dataset_cache");
+      qt_store_exec (store, "DELETE FROM dataset_cache");
     }
 
   /* rebuilt */
@@ -337,6 +317,30 @@ test_dataset_cache_damaged (void)
 }
 
 /* A blob whose checksum is right but whose ids are out of bounds is refused. */
+/* Encodes @events (lead ids @ids) and decodes the blob against @dict's
+ * dictionaries: whether it was accepted. */
+static gboolean
+events_decode (const gint64            *ids,
+               guint                    n,
+               const QualifyEventIndex *events,
+               const QualifyEventIndex *dict)
+{
+  g_autoptr(GBytes) blob = _qualify_dataset_cache_encode_events (ids, n, events);
+  QualifyEventIndex out = { 0, };
+  g_autofree gint64 *out_ids = NULL;
+  guint out_n = 0;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (blob, &len);
+  gboolean ok = _qualify_dataset_cache_decode_events (data, len, dict->types->len, dict->details->len,
+                                                      &out_ids, &out_n, &out);
+
+  g_free (out.offsets);
+  g_free (out.type_ids);
+  g_free (out.detail_ids);
+  g_free (out.times);
+  return ok;
+}
+
 static void
 test_dataset_cache_bounds (void)
 {
@@ -378,30 +382,10 @@ test_dataset_cache_bounds (void)
   copy.type_ids = types;
   copy.detail_ids = details;
   types[5] = ev->types->len;
-  {
-    g_autoptr(GBytes) blob = _qualify_dataset_cache_encode_events (ids, n, &copy);
-    QualifyEventIndex out = { 0, };
-    g_autofree gint64 *out_ids = NULL;
-    guint out_n = 0;
-    gsize len;
-    const guint8 *data = g_bytes_get_data (blob, &len);
-
-    g_assert_false (_qualify_dataset_cache_decode_events (data, len, ev->types->len, ev->details->len,
-                                                           &out_ids, &out_n, &out));
-  }
+  g_assert_false (events_decode (ids, n, &copy, ev));
   types[5] = ev->type_ids[5];
   details[7] = ev->details->len + 3;
-  {
-    g_autoptr(GBytes) blob = _qualify_dataset_cache_encode_events (ids, n, &copy);
-    QualifyEventIndex out = { 0, };
-    g_autofree gint64 *out_ids = NULL;
-    guint out_n = 0;
-    gsize len;
-    const guint8 *data = g_bytes_get_data (blob, &len);
-
-    g_assert_false (_qualify_dataset_cache_decode_events (data, len, ev->types->len, ev->details->len,
-                                                           &out_ids, &out_n, &out));
-  }
+  g_assert_false (events_decode (ids, n, &copy, ev));
   details[7] = ev->detail_ids[7];
 
   /* a column with an id past its values */

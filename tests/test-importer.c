@@ -14,6 +14,7 @@
 #include "qualify-importer.h"
 #include "qualify-parse.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 
 static GPtrArray *temp_dirs;
 
@@ -65,30 +66,6 @@ static char *
 fixture (const char *name)
 {
   return g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
-}
-
-static gint64
-query_int (QualifyStore *store,
-           const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-static char *
-query_text (QualifyStore *store,
-            const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
 static double
@@ -268,7 +245,7 @@ test_importer_crm_headers (void)
   g_assert_cmpuint (stats.created, ==, 2);
   g_assert_cmpuint (stats.updated, ==, 1);
   g_assert_cmpuint (stats.skipped, ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 2);
 
   ann = get_lead (store, "ann@acme.example");
   g_assert_cmpstr (qualify_lead_record_get (ann, "email"), ==, "ann@acme.example");
@@ -286,7 +263,7 @@ test_importer_crm_headers (void)
   g_assert_cmpstr (qualify_lead_record_get (ann, "lead_source"), ==, "Webinar");
   g_assert_cmpstr (qualify_lead_record_get (ann, "technologies"), ==, "Salesforce;HubSpot;Slack");
   g_assert_cmpstr (qualify_lead_record_get (ann, "owner"), ==, "Sam");
-  g_assert_cmpint (query_int (store, "SELECT created_at FROM leads WHERE email = 'ann@acme.example'"),
+  g_assert_cmpint (qt_store_query_int (store, "SELECT created_at FROM leads WHERE email = 'ann@acme.example'"),
                    ==, 1768469400); /* 2026-01-15T09:30:00Z */
   g_assert_cmpstr (qualify_lead_record_get (ann, "Persona"), ==, "Marketer");
   g_assert_cmpstr (qualify_lead_record_get (ann, "Favourite Colour"), ==, "Green");
@@ -300,16 +277,16 @@ test_importer_crm_headers (void)
   g_assert_null (qualify_lead_record_get (bob, "phone"));
   g_assert_null (qualify_lead_record_get (bob, "technologies"));
   g_assert_null (qualify_lead_record_get (bob, "Favourite Colour"));
-  g_assert_cmpint (query_int (store, "SELECT created_at FROM leads WHERE email = 'bob@beta.example'"),
+  g_assert_cmpint (qt_store_query_int (store, "SELECT created_at FROM leads WHERE email = 'bob@beta.example'"),
                    ==, 1769904000); /* 2026-02-01 */
 
   /* The run is recorded. */
   g_assert_cmpint (stats.import_id, >, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 1);
   {
-    g_autofree char *kind = query_text (store, "SELECT kind FROM import_runs");
-    g_autofree char *file = query_text (store, "SELECT file FROM import_runs");
-    g_autofree char *sha = query_text (store, "SELECT sha256 FROM import_runs");
+    g_autofree char *kind = qt_store_query_text (store, "SELECT kind FROM import_runs");
+    g_autofree char *file = qt_store_query_text (store, "SELECT file FROM import_runs");
+    g_autofree char *sha = qt_store_query_text (store, "SELECT sha256 FROM import_runs");
     g_autofree char *contents = NULL;
     g_autofree char *expected = NULL;
     gsize len;
@@ -319,10 +296,10 @@ test_importer_crm_headers (void)
     g_assert_cmpstr (kind, ==, "leads");
     g_assert_cmpstr (file, ==, "import-crm.csv");
     g_assert_cmpstr (sha, ==, expected);
-    g_assert_cmpint (query_int (store, "SELECT rows FROM import_runs"), ==, 3);
-    g_assert_cmpint (query_int (store, "SELECT created FROM import_runs"), ==, 2);
-    g_assert_cmpint (query_int (store, "SELECT updated FROM import_runs"), ==, 1);
-    g_assert_cmpint (query_int (store, "SELECT finished_at IS NOT NULL FROM import_runs"), ==, 1);
+    g_assert_cmpint (qt_store_query_int (store, "SELECT rows FROM import_runs"), ==, 3);
+    g_assert_cmpint (qt_store_query_int (store, "SELECT created FROM import_runs"), ==, 2);
+    g_assert_cmpint (qt_store_query_int (store, "SELECT updated FROM import_runs"), ==, 1);
+    g_assert_cmpint (qt_store_query_int (store, "SELECT finished_at IS NOT NULL FROM import_runs"), ==, 1);
   }
 }
 
@@ -344,7 +321,7 @@ test_importer_upsert (void)
   g_assert_cmpuint (stats.rows, ==, 3);
   g_assert_cmpuint (stats.created, ==, 1);
   g_assert_cmpuint (stats.updated, ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 3);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 3);
 
   /* Empty cells never erase; non-empty ones overwrite. */
   ann = get_lead (store, "ann@acme.example");
@@ -369,7 +346,7 @@ test_importer_upsert (void)
   g_assert_cmpstr (qualify_lead_record_get (carol, "Persona"), ==, "Founder");
   g_assert_cmpstr (qualify_lead_record_get (carol, "Budget"), ==, "10k");
 
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 2);
 }
 
 static void
@@ -403,8 +380,8 @@ test_importer_bad_rows (void)
   g_assert_cmpuint (stats.skipped, ==, 6);
   g_assert_cmpuint (stats.created, ==, 3);
   g_assert_cmpuint (stats.updated, ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 3);
-  g_assert_cmpint (query_int (store, "SELECT skipped FROM import_runs"), ==, 6);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 3);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT skipped FROM import_runs"), ==, 6);
 
   good1 = get_lead (store, "good1@x.example");
   g_assert_cmpstr (qualify_lead_record_get (good1, "notes"), ==, "first line\nsecond line\nthird line");
@@ -479,7 +456,7 @@ test_importer_no_email (void)
   g_assert_cmpuint (qualify_importer_get_mappings (importer)->len, ==, 3);
   g_assert_false (qualify_importer_run (importer, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_NO_EMAIL_COLUMN);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
 }
 
 static void
@@ -586,18 +563,18 @@ test_importer_events (void)
   g_assert_cmpuint (stats.skipped, ==, 3);
   g_assert_cmpuint (stats.bare_leads, ==, 1);
   g_assert_cmpuint (stats.updated, ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 5);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 3);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events WHERE import_id IS NOT NULL"),
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 5);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 3);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events WHERE import_id IS NOT NULL"),
                    ==, 5);
-  g_assert_cmpint (query_int (store, "SELECT count(DISTINCT import_id) FROM events"), ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT import_id FROM events LIMIT 1"), ==, stats.import_id);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(DISTINCT import_id) FROM events"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT import_id FROM events LIMIT 1"), ==, stats.import_id);
   /* Interned: page_view, demo_request, webinar_attended. */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM event_types"), ==, 3);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM event_details"), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_index_list('events') "
-                                     "WHERE name = 'events_lead'"), ==, 1);
-  g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM event_types"), ==, 3);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM event_details"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM pragma_index_list('events') "
+                                              "WHERE name = 'events_lead'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA foreign_keys"), ==, 1);
 
   ann_id = qualify_store_find_lead (store, "ann@acme.example");
   ann_events = qualify_store_get_lead_events (store, ann_id, &error);
@@ -622,8 +599,8 @@ test_importer_events (void)
   /* Unknown email: a bare lead. */
   new_id = qualify_store_find_lead (store, "new@delta.example");
   g_assert_cmpint (new_id, >, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads WHERE email = 'new@delta.example' "
-                                     "AND first_name IS NULL AND company IS NULL"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads WHERE email = 'new@delta.example' "
+                                              "AND first_name IS NULL AND company IS NULL"), ==, 1);
   new_events = qualify_store_get_lead_events (store, new_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (new_events->len, ==, 2);
@@ -668,7 +645,7 @@ test_importer_events_missing_column (void)
   g_assert_no_error (error);
   g_assert_true (qualify_importer_run (importer, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (store, "SELECT occurred_at FROM events"), ==, 1767225600);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT occurred_at FROM events"), ==, 1767225600);
 }
 
 typedef struct
@@ -721,7 +698,7 @@ test_importer_cancel_rolls_back (void)
   QualifyImportStats stats;
 
   first = import_file (store, QUALIFY_IMPORT_LEADS, crm, NULL, &stats);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 2);
 
   importer = qualify_importer_new (store, QUALIFY_IMPORT_LEADS, path);
   g_assert_true (qualify_importer_prepare (importer, 0, &error));
@@ -731,17 +708,17 @@ test_importer_cancel_rolls_back (void)
   g_assert_cmpuint (data.calls, >=, 1);
   g_assert_cmpfloat (data.last_fraction, <, 1.0);
 
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 1);
   g_assert_false (_qualify_store_in_transaction (store));
-  g_assert_cmpint (query_int (store, "PRAGMA cache_size"), ==, -65536);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA cache_size"), ==, -65536);
 
   /* The same importer then runs to completion. */
   g_assert_true (qualify_importer_run (importer, NULL, NULL, NULL, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.created, ==, 50000);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 50002);
-  g_assert_cmpint (query_int (store, "SELECT employees FROM leads WHERE email = 'user4999@bulk.example'"),
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 50002);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT employees FROM leads WHERE email = 'user4999@bulk.example'"),
                    ==, 4999);
 }
 
@@ -765,7 +742,7 @@ test_importer_events_twice (void)
 
   leads = import_file (store, QUALIFY_IMPORT_LEADS, crm, NULL, &stats);
   events = import_file (store, QUALIFY_IMPORT_EVENTS, path, NULL, &stats);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 5);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 5);
 
   /* the same bytes under another name are still the same export */
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
@@ -776,8 +753,8 @@ test_importer_events_twice (void)
   g_assert_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_ALREADY_IMPORTED);
   g_assert_nonnull (strstr (error->message, "renamed-export.csv: this file was already imported"));
   g_assert_nonnull (strstr (error->message, "import-events.csv"));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 5);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 5);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 2);
   g_assert_false (_qualify_store_in_transaction (store));
 
   /* leads are upserted: importing the same leads file again is fine */
@@ -815,36 +792,36 @@ test_importer_upsert_bulk (void)
   g_assert_cmpuint (stats.rows, ==, 1000);
   g_assert_cmpuint (stats.created, ==, 500);
   g_assert_cmpuint (stats.updated, ==, 500);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 500);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads WHERE city = 'City' || substr(first_name, 6)"),
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 500);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads WHERE city = 'City' || substr(first_name, 6)"),
                    ==, 500);
-  g_assert_cmpint (query_int (store, "SELECT employees FROM leads WHERE email = 'p7@dup.example'"), ==, 10507);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads WHERE json_extract(custom, '$.Tier') = 'Gold'"),
+  g_assert_cmpint (qt_store_query_int (store, "SELECT employees FROM leads WHERE email = 'p7@dup.example'"), ==, 10507);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads WHERE json_extract(custom, '$.Tier') = 'Gold'"),
                    ==, 250);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads WHERE json_extract(custom, '$.Tier') LIKE 'T_'"),
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads WHERE json_extract(custom, '$.Tier') LIKE 'T_'"),
                    ==, 250);
   {
-    g_autofree char *tier = query_text (store, "SELECT json_extract(custom, '$.Tier') FROM leads "
-                                               "WHERE email = 'p1@dup.example'");
+    g_autofree char *tier = qt_store_query_text (store, "SELECT json_extract(custom, '$.Tier') FROM leads "
+                                                        "WHERE email = 'p1@dup.example'");
     g_assert_cmpstr (tier, ==, "T1");   /* row 501 had an empty tier */
   }
 
   /* The workspace was empty: the bulk path dropped the email index and built
    * it again at the end, and it still refuses a duplicate. */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
-                                     " AND name = 'leads_email' AND sql LIKE '%UNIQUE%'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                              " AND name = 'leads_email' AND sql LIKE '%UNIQUE%'"), ==, 1);
   g_assert_cmpint (sqlite3_exec (_qualify_store_get_db (store),
                                  "INSERT INTO leads (email) VALUES ('p3@dup.example')", NULL, NULL, NULL),
                    ==, SQLITE_CONSTRAINT_UNIQUE);
-  g_assert_cmpint (query_int (store, "SELECT max(id) FROM leads"), ==, 500);
-  g_assert_cmpint (query_int (store, "SELECT id FROM leads WHERE email = 'p499@dup.example'"), ==, 500);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT max(id) FROM leads"), ==, 500);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT id FROM leads WHERE email = 'p499@dup.example'"), ==, 500);
 
   /* It ran with a rollback journal; the workspace is back in WAL mode. */
   {
-    g_autofree char *mode = query_text (store, "PRAGMA journal_mode");
+    g_autofree char *mode = qt_store_query_text (store, "PRAGMA journal_mode");
     g_assert_cmpstr (mode, ==, "wal");
   }
-  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA synchronous"), ==, 1);
 
   /* Emptied again, the same connection takes the bulk path a second time. */
   g_assert_cmpint (sqlite3_exec (_qualify_store_get_db (store), "DELETE FROM leads", NULL, NULL, NULL),
@@ -853,8 +830,8 @@ test_importer_upsert_bulk (void)
   importer = import_file (store, QUALIFY_IMPORT_LEADS, path, NULL, &stats);
   g_assert_cmpuint (stats.created, ==, 500);
   g_assert_cmpuint (stats.updated, ==, 500);
-  g_assert_cmpint (query_int (store, "SELECT employees FROM leads WHERE email = 'p7@dup.example'"), ==, 10507);
-  g_assert_cmpint (query_int (store, "SELECT max(id) FROM leads"), ==, 500);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT employees FROM leads WHERE email = 'p7@dup.example'"), ==, 10507);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT max(id) FROM leads"), ==, 500);
 }
 
 /* A bulk load big enough that the email index is sorted in several runs
@@ -887,11 +864,11 @@ test_importer_bulk_index_runs (void)
   importer = import_file (store, QUALIFY_IMPORT_LEADS, path, NULL, &stats);
   g_assert_cmpuint (stats.created, ==, n);
   g_assert_cmpuint (stats.updated, ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, n);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, n);
 
   /* The index is whole and in order: read through it, every email once. */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
-                                     " AND name = 'leads_email' AND sql LIKE '%UNIQUE%'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                              " AND name = 'leads_email' AND sql LIKE '%UNIQUE%'"), ==, 1);
   g_assert_cmpint (sqlite3_prepare_v2 (_qualify_store_get_db (store),
                                        "SELECT email FROM leads INDEXED BY leads_email WHERE email > ''"
                                        " ORDER BY email", -1, &stmt, NULL), ==, SQLITE_OK);
@@ -907,22 +884,22 @@ test_importer_bulk_index_runs (void)
     }
   g_assert_cmpuint (sorted, ==, n);
   {
-    g_autofree char *name = query_text (store, "SELECT first_name FROM leads"
-                                               " WHERE email = 'lead.000007.538453d7@runs7.example'");
+    g_autofree char *name = qt_store_query_text (store, "SELECT first_name FROM leads"
+                                                        " WHERE email = 'lead.000007.538453d7@runs7.example'");
     g_assert_cmpstr (name, ==, "Again");
   }
   g_assert_cmpint (sqlite3_exec (_qualify_store_get_db (store),
                                  "INSERT INTO leads (email) VALUES ('lead.000008.f1bbcd88@runs8.example')",
                                  NULL, NULL, NULL), ==, SQLITE_CONSTRAINT_UNIQUE);
   {
-    g_autofree char *check = query_text (store, "PRAGMA integrity_check");
+    g_autofree char *check = qt_store_query_text (store, "PRAGMA integrity_check");
     g_assert_cmpstr (check, ==, "ok");
   }
 
   /* The connection's settings are its own again. */
-  g_assert_cmpint (query_int (store, "PRAGMA temp_store"), ==, 2);
-  g_assert_cmpint (query_int (store, "PRAGMA cache_size"), ==, -65536);
-  g_assert_cmpint (query_int (store, "PRAGMA threads"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA temp_store"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA cache_size"), ==, -65536);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA threads"), ==, 0);
 }
 
 /* Cancelling a bulk load into an empty workspace leaves it empty, with its index. */
@@ -943,14 +920,14 @@ test_importer_cancel_bulk (void)
   g_assert_true (qualify_importer_prepare (importer, 0, &error));
   g_assert_false (qualify_importer_run (importer, cancellable, cancel_progress_cb, &data, &stats, &error));
   g_assert_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_CANCELLED);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
   g_assert_false (_qualify_store_in_transaction (store));
   {
-    g_autofree char *mode = query_text (store, "PRAGMA journal_mode");
+    g_autofree char *mode = qt_store_query_text (store, "PRAGMA journal_mode");
     g_assert_cmpstr (mode, ==, "wal");
   }
-  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA synchronous"), ==, 1);
 }
 
 static void
@@ -1002,19 +979,19 @@ test_importer_crash_bulk (void)
   g_assert_nonnull ((store = qualify_store_open (db, &error)));
   g_assert_no_error (error);
   g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
   {
-    g_autofree char *mode = query_text (store, "PRAGMA journal_mode");
-    g_autofree char *check = query_text (store, "PRAGMA integrity_check");
+    g_autofree char *mode = qt_store_query_text (store, "PRAGMA journal_mode");
+    g_autofree char *check = qt_store_query_text (store, "PRAGMA integrity_check");
     g_assert_cmpstr (mode, ==, "wal");
     g_assert_cmpstr (check, ==, "ok");
   }
 
   importer = import_file (store, QUALIFY_IMPORT_LEADS, csv, NULL, &stats);
   g_assert_cmpuint (stats.created, ==, 100000);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 100000);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 100000);
 }
 
 /* With another connection open the workspace cannot leave WAL: the bulk load
@@ -1033,15 +1010,15 @@ test_importer_bulk_other_connection (void)
 
   other = qualify_store_open (qualify_store_get_path (store), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (other, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (other, "SELECT count(*) FROM leads"), ==, 0);
 
   started = g_get_monotonic_time ();
   importer = import_file (store, QUALIFY_IMPORT_LEADS, path, NULL, &stats);
   g_assert_cmpint (g_get_monotonic_time () - started, <, 4 * G_USEC_PER_SEC);
   g_assert_cmpuint (stats.created, ==, 20000);
-  g_assert_cmpint (query_int (other, "SELECT count(*) FROM leads"), ==, 20000);
+  g_assert_cmpint (qt_store_query_int (other, "SELECT count(*) FROM leads"), ==, 20000);
   {
-    g_autofree char *mode = query_text (store, "PRAGMA journal_mode");
+    g_autofree char *mode = qt_store_query_text (store, "PRAGMA journal_mode");
     g_assert_cmpstr (mode, ==, "wal");
   }
 }
@@ -1060,8 +1037,8 @@ test_importer_interrupt_from_thread (void)
   g_cancellable_cancel (cancellable);
   g_assert_false (qualify_importer_run (importer, cancellable, NULL, NULL, NULL, &error));
   g_assert_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_CANCELLED);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
 }
 
 static void
@@ -1100,7 +1077,7 @@ test_importer_events_bulk (void)
   g_assert_true (g_file_set_contents (path, csv->str, csv->len, NULL));
 
   first = import_file (store, QUALIFY_IMPORT_LEADS, leads, NULL, &stats);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 200);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 200);
 
   /* Cancelled: no events, no bare leads, no run. */
   cancelled = qualify_importer_new (store, QUALIFY_IMPORT_EVENTS, path);
@@ -1108,32 +1085,32 @@ test_importer_events_bulk (void)
   g_assert_false (qualify_importer_run (cancelled, cancellable, cancel_progress_cb, &data, &stats, &error));
   g_assert_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_CANCELLED);
   g_clear_error (&error);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 200);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM event_types"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 1);
-  g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 200);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM event_types"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA foreign_keys"), ==, 1);
 
   importer = import_file (store, QUALIFY_IMPORT_EVENTS, path, NULL, &stats);
   g_assert_cmpuint (stats.rows, ==, n);
   g_assert_cmpuint (stats.created, ==, n);
   g_assert_cmpuint (stats.skipped, ==, 0);
   g_assert_cmpuint (stats.bare_leads, ==, 100);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, n);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 300);
-  g_assert_cmpint (query_int (store, "SELECT sum(occurred_at) FROM events"), ==, sum_time);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events WHERE source = 'web'"), ==, n_web);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events WHERE source IS NULL"), ==, n - n_web);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM event_types"), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM event_details"), ==, 50);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events_view WHERE type = 'page_view'"), ==, n / 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events e JOIN leads l ON l.id = e.lead_id "
-                                     "WHERE l.email = 'user7@bulk.example'"), ==, 100);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events WHERE import_id = (SELECT max(id) FROM import_runs)"),
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, n);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 300);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT sum(occurred_at) FROM events"), ==, sum_time);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events WHERE source = 'web'"), ==, n_web);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events WHERE source IS NULL"), ==, n - n_web);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM event_types"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM event_details"), ==, 50);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events_view WHERE type = 'page_view'"), ==, n / 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events e JOIN leads l ON l.id = e.lead_id "
+                                              "WHERE l.email = 'user7@bulk.example'"), ==, 100);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events WHERE import_id = (SELECT max(id) FROM import_runs)"),
                    ==, n);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_index_list('events') "
-                                     "WHERE name = 'events_lead'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM pragma_index_list('events') "
+                                              "WHERE name = 'events_lead'"), ==, 1);
 }
 
 static void
@@ -1151,8 +1128,8 @@ test_importer_encoding_error_rolls_back (void)
   g_assert_false (qualify_importer_run (importer, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, QUALIFY_CSV_ERROR, QUALIFY_CSV_ERROR_ENCODING);
   g_assert_nonnull (strstr (error->message, "line 4"));
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
   g_assert_false (_qualify_store_in_transaction (store));
 }
 
@@ -1215,7 +1192,7 @@ test_importer_messy_files (void)
   sb = get_lead (store, "b@semi.example");
   g_assert_cmpstr (qualify_lead_record_get (sb, "industry"), ==, "Retail");
 
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 6);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 6);
 }
 
 static void
@@ -1239,7 +1216,7 @@ test_importer_validate (void)
   g_assert_cmpuint (stats.rows, ==, 3);
   g_assert_cmpuint (stats.created, ==, 1);
   g_assert_cmpuint (stats.updated, ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 2);
 
   events = qualify_importer_new (store, QUALIFY_IMPORT_EVENTS, events_path);
   g_assert_true (qualify_importer_validate (events, NULL, &stats, &error));
@@ -1248,10 +1225,10 @@ test_importer_validate (void)
   g_assert_cmpuint (stats.skipped, ==, 3);
   g_assert_cmpuint (stats.bare_leads, ==, 1);
   g_assert_cmpuint (qualify_importer_get_problems (events)->len, ==, 3);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM event_types"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM event_types"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 1);
 }
 
 static void
@@ -1282,7 +1259,7 @@ test_importer_async (void)
   g_assert_true (qualify_importer_prepare (importer, 0, &error));
   qualify_importer_run_async (importer, NULL, NULL, NULL, run_async_cb, loop);
   g_main_loop_run (loop);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 2);
 }
 
 int

@@ -16,6 +16,7 @@
 #include "qualify-model.h"
 #include "qualify-scorer.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 
 /* 2025-11-20T00:00:00Z: the fixture's events fall in the days before. */
 #define AS_OF G_GINT64_CONSTANT (1763596800)
@@ -91,18 +92,6 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->dir);
 }
 
-static gint64
-sql_int (QualifyStore *store,
-         const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
 static GArray *
 sql_ids (QualifyStore *store,
          const char   *sql)
@@ -138,19 +127,19 @@ test_count (Fixture       *fx,
   guint n = qualify_lead_table_get_n_leads (fx->table);
   guint by_status = 0;
 
-  g_assert_cmpint (n, ==, sql_int (fx->store, "SELECT count(*) FROM leads"));
+  g_assert_cmpint (n, ==, qt_store_query_int (fx->store, "SELECT count(*) FROM leads"));
   g_assert_cmpint (n, ==, 40);
 
   for (QualifyStatus s = 0; s < QUALIFY_N_STATUSES; s++)
     by_status += qualify_lead_table_count_status (fx->table, s);
   g_assert_cmpuint (by_status, ==, n);
   g_assert_cmpint (qualify_lead_table_count_status (fx->table, QUALIFY_STATUS_MQL), ==,
-                   sql_int (fx->store, "SELECT count(*) FROM results WHERE status = 'mql'"));
+                   qt_store_query_int (fx->store, "SELECT count(*) FROM results WHERE status = 'mql'"));
   g_assert_cmpint (qualify_lead_table_count_status (fx->table, QUALIFY_STATUS_NONE), ==, 0);
 
   /* Strings and numbers of one known lead. */
   {
-    gint64 id = sql_int (fx->store, "SELECT id FROM leads WHERE email = 'ada.lovelace0@acme.example'");
+    gint64 id = qt_store_query_int (fx->store, "SELECT id FROM leads WHERE email = 'ada.lovelace0@acme.example'");
     guint row = qualify_lead_table_find_id (fx->table, id);
 
     g_assert_cmpuint (row, !=, G_MAXUINT);
@@ -161,12 +150,12 @@ test_count (Fixture       *fx,
     /* Ada asked for a demo: sales-ready. */
     g_assert_cmpint (qualify_lead_table_get_status (fx->table, row), ==, QUALIFY_STATUS_SQL);
     g_assert_cmpfloat_with_epsilon (qualify_lead_table_get_score (fx->table, row),
-                                    (double) sql_int (fx->store, "SELECT round(score * 1000) FROM results r "
+                                    (double) qt_store_query_int (fx->store, "SELECT round(score * 1000) FROM results r "
                                                       "JOIN leads l ON l.id = r.lead_id "
                                                       "WHERE l.email = 'ada.lovelace0@acme.example'") / 1000.0,
                                     0.01);
     g_assert_cmpint (qualify_lead_table_get_last_activity (fx->table, row), ==,
-                     sql_int (fx->store, "SELECT max(occurred_at) FROM events e JOIN leads l "
+                     qt_store_query_int (fx->store, "SELECT max(occurred_at) FROM events e JOIN leads l "
                               "ON l.id = e.lead_id WHERE l.email = 'ada.lovelace0@acme.example'"));
   }
 }
@@ -235,7 +224,7 @@ test_sort_other (Fixture       *fx,
         }
     }
   g_assert_cmpint (qualify_lead_table_get_last_activity (fx->table, g_array_index (by_activity, guint32, 0)),
-                   ==, sql_int (fx->store, "SELECT max(occurred_at) FROM events"));
+                   ==, qt_store_query_int (fx->store, "SELECT max(occurred_at) FROM events"));
 
   /* Names ascending, case-folded. */
   for (guint i = 1; i < by_name->len; i++)
@@ -254,7 +243,7 @@ test_search (Fixture       *fx,
   QualifyLeadFilter filter = { "acme", 0, 0 };
   g_autoptr(GArray) rows = qualify_lead_table_query (fx->table, &filter, QUALIFY_LEAD_COLUMN_SCORE,
                                                      TRUE, NULL);
-  gint64 expected = sql_int (fx->store,
+  gint64 expected = qt_store_query_int (fx->store,
                              "SELECT count(*) FROM leads WHERE "
                              "(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) LIKE '%acme%' "
                              "OR email LIKE '%acme%' OR company LIKE '%acme%'");
@@ -305,19 +294,19 @@ test_filter (Fixture       *fx,
   filter.statuses = (1u << QUALIFY_STATUS_MQL) | (1u << QUALIFY_STATUS_SQL);
   sales = qualify_lead_table_query (fx->table, &filter, QUALIFY_LEAD_COLUMN_SCORE, TRUE, NULL);
   g_assert_cmpint (sales->len, ==,
-                   sql_int (fx->store, "SELECT count(*) FROM results WHERE status IN ('mql', 'sql')"));
+                   qt_store_query_int (fx->store, "SELECT count(*) FROM results WHERE status IN ('mql', 'sql')"));
 
   filter.statuses = 0;
   filter.grade = 'A';
   grade_a = qualify_lead_table_query (fx->table, &filter, QUALIFY_LEAD_COLUMN_SCORE, TRUE, NULL);
-  g_assert_cmpint (grade_a->len, ==, sql_int (fx->store, "SELECT count(*) FROM results WHERE grade = 'A'"));
+  g_assert_cmpint (grade_a->len, ==, qt_store_query_int (fx->store, "SELECT count(*) FROM results WHERE grade = 'A'"));
   for (guint i = 0; i < grade_a->len; i++)
     g_assert_cmpstr (qualify_lead_table_get_grade (fx->table, g_array_index (grade_a, guint32, i)), ==, "A");
 
   filter.search = "acme";
   acme_a = qualify_lead_table_query (fx->table, &filter, QUALIFY_LEAD_COLUMN_SCORE, TRUE, NULL);
   g_assert_cmpint (acme_a->len, ==,
-                   sql_int (fx->store, "SELECT count(*) FROM leads l JOIN results r ON r.lead_id = l.id "
+                   qt_store_query_int (fx->store, "SELECT count(*) FROM leads l JOIN results r ON r.lead_id = l.id "
                             "WHERE r.grade = 'A' AND (l.email LIKE '%acme%' OR l.company LIKE '%acme%')"));
 }
 

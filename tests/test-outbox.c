@@ -24,16 +24,6 @@
 #define DEMO_NOW 1793491200   /* 2026-11-01 */
 #define DAY      86400
 
-static void
-exec_sql (QualifyStore *store,
-          const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (_qualify_store_exec (store, sql, &error));
-  g_assert_no_error (error);
-}
-
 static QualifyEndpoint *
 add_endpoint (QualifyStore *store,
               const char   *name,
@@ -223,7 +213,7 @@ test_outbox_same_transaction (void)
                                             " WHEN (SELECT count(*) FROM main.outbox) > %" G_GINT64_FORMAT
                                             " BEGIN SELECT RAISE(ABORT, 'outbox refused'); END",
                                             outbox);
-    exec_sql (store, sql);
+    qt_store_exec (store, sql);
   }
   /* a year later most engagement has decayed: many leads change status */
   g_assert_false (qualify_score_workspace (store, DEMO_NOW + 365 * DAY, NULL, &summary, &error));
@@ -235,7 +225,7 @@ test_outbox_same_transaction (void)
   g_assert_cmpint (qt_store_query_int (store, "SELECT CAST(sum(score) * 1000 AS INTEGER) FROM results"), ==, results_sum);
 
   /* without the fault the same rescore commits both */
-  exec_sql (store, "DROP TRIGGER temp.fail_outbox");
+  qt_store_exec (store, "DROP TRIGGER temp.fail_outbox");
   g_assert_true (qualify_score_workspace (store, DEMO_NOW + 365 * DAY, NULL, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.transitions, >, 1);
@@ -256,7 +246,7 @@ test_outbox_enqueue_cost (void)
   gint64 t0, none_us, off_us;
 
   g_assert_true (qualify_store_begin (store, &error));
-  exec_sql (store,
+  qt_store_exec (store,
             "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000)"
             " INSERT INTO status_history (lead_id, from_status, to_status, at, model_version)"
             " SELECT x, 'lead', CASE WHEN x % 1000 = 0 THEN 'sql' ELSE 'mql' END, 1790000000 + x, 1 FROM n");
@@ -328,7 +318,7 @@ test_outbox_queue_api (void)
       " sent_at = unixepoch() WHERE id = %" G_GINT64_FORMAT ";"
       "UPDATE outbox SET state = 'sending', attempts = 1, sent_at = unixepoch() WHERE id = %" G_GINT64_FORMAT,
       delivered_id, failed_id, sending_id);
-    exec_sql (store, sql);
+    qt_store_exec (store, sql);
   }
 
   g_assert_true (qualify_outbox_count (store, a->id, counts, &error));
@@ -403,7 +393,7 @@ test_outbox_queue_api (void)
   {
     g_autofree char *sql = g_strdup_printf ("UPDATE outbox SET next_at = unixepoch() + 3600 WHERE id = %"
                                             G_GINT64_FORMAT, failed_id);
-    exec_sql (store, sql);
+    qt_store_exec (store, sql);
   }
   g_assert_true (qualify_outbox_retry_now (store, failed_id, &error));
   got = qualify_outbox_get (store, failed_id, &error);

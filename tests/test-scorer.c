@@ -11,6 +11,7 @@
 
 #include "qualify-scorer.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 
 #define DAY 86400
 #define AS_OF 1780000000 /* 2026-05-28T20:26:40Z */
@@ -29,16 +30,6 @@ new_store (void)
   return store;
 }
 
-static void
-exec (QualifyStore *store,
-      const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  _qualify_store_exec (store, sql, &error);
-  g_assert_no_error (error);
-}
-
 static gint64
 add_lead (QualifyStore *store,
           const char   *email,
@@ -51,7 +42,7 @@ add_lead (QualifyStore *store,
     sql = g_strdup_printf ("INSERT INTO leads (email, %s) VALUES ('%s', %s)", column, email, sql_value);
   else
     sql = g_strdup_printf ("INSERT INTO leads (email) VALUES ('%s')", email);
-  exec (store, sql);
+  qt_store_exec (store, sql);
   return qualify_store_find_lead (store, email);
 }
 
@@ -65,12 +56,12 @@ add_event (QualifyStore *store,
   g_autofree char *sql = NULL;
 
   sql = g_strdup_printf ("INSERT OR IGNORE INTO event_types (name) VALUES ('%s');", type);
-  exec (store, sql);
+  qt_store_exec (store, sql);
   g_clear_pointer (&sql, g_free);
   if (detail != NULL)
     {
       sql = g_strdup_printf ("INSERT OR IGNORE INTO event_details (value) VALUES ('%s');", detail);
-      exec (store, sql);
+      qt_store_exec (store, sql);
       g_clear_pointer (&sql, g_free);
     }
   sql = g_strdup_printf ("INSERT INTO events (lead_id, type_id, detail_id, occurred_at) VALUES ("
@@ -79,7 +70,7 @@ add_event (QualifyStore *store,
                          "(SELECT id FROM event_details WHERE value = %s%s%s), %" G_GINT64_FORMAT ")",
                          email, type, detail ? "'" : "", detail ? detail : "NULL", detail ? "'" : "",
                          occurred_at);
-  exec (store, sql);
+  qt_store_exec (store, sql);
 }
 
 static QualifyModel *
@@ -333,7 +324,7 @@ test_scorer_grades_and_status (void)
   /* 2: fit 60, engagement 0 → under min_engagement → lead */
   add_lead (store, "c@x.example", "employees", "60");
   /* 3: fit -69 → F; a demo request → SQL whatever the score */
-  exec (store, "INSERT INTO leads (email, employees, title) VALUES ('d@x.example', 1, 'Student')");
+  qt_store_exec (store, "INSERT INTO leads (email, employees, title) VALUES ('d@x.example', 1, 'Student')");
   add_event (store, "d@x.example", "demo_request", NULL, AS_OF - 10);
   /* 4: a demo request after as-of does not count yet */
   add_lead (store, "e@x.example", "employees", "60");
@@ -358,17 +349,6 @@ test_scorer_grades_and_status (void)
   g_assert_cmpint (scores[3].status, ==, QUALIFY_STATUS_SQL);
 
   g_assert_cmpint (scores[4].status, ==, QUALIFY_STATUS_LEAD);
-}
-
-static gint64
-count (QualifyStore *store,
-       const char   *sql)
-{
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, NULL);
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
 }
 
 static void
@@ -407,11 +387,11 @@ test_scorer_workspace (void)
   g_assert_cmpuint (summary.by_status[QUALIFY_STATUS_MQL], ==, 1);
   g_assert_cmpuint (summary.by_status[QUALIFY_STATUS_LEAD], ==, 2);
   g_assert_cmpint (summary.model_version, ==, version);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM results"), ==, 3);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM status_history WHERE from_status IS NULL"), ==, 3);
-  g_assert_cmpint (count (store, "SELECT mql_at FROM results r JOIN leads l ON l.id = r.lead_id "
-                                 "WHERE l.email = 'hot@big.example'"), ==, AS_OF);
-  g_assert_cmpint (count (store, "SELECT mql_count FROM models WHERE active = 1"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results"), ==, 3);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history WHERE from_status IS NULL"), ==, 3);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT mql_at FROM results r JOIN leads l ON l.id = r.lead_id "
+                                              "WHERE l.email = 'hot@big.example'"), ==, AS_OF);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT mql_count FROM models WHERE active = 1"), ==, 1);
 
   /* same as-of again: nothing changes, nothing is written */
   g_assert_true (qualify_score_workspace (store, AS_OF, NULL, &summary, &error));
@@ -453,9 +433,9 @@ test_scorer_workspace (void)
   g_assert_true (qualify_score_workspace (store, AS_OF + 60 * DAY, NULL, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.transitions, >=, 1);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM status_history WHERE from_status = 'mql'"), ==, 1);
-  g_assert_cmpint (count (store, "SELECT mql_at FROM results r JOIN leads l ON l.id = r.lead_id "
-                                 "WHERE l.email = 'hot@big.example'"), ==, AS_OF);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history WHERE from_status = 'mql'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT mql_at FROM results r JOIN leads l ON l.id = r.lead_id "
+                                              "WHERE l.email = 'hot@big.example'"), ==, AS_OF);
 }
 
 /* A rescore where most results change (a big workspace, a day of decay later)
@@ -479,38 +459,38 @@ test_scorer_big_rewrite (void)
 
   qualify_store_save_model (store, "test", json, NULL, TRUE, &error);
   g_assert_no_error (error);
-  exec (store, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000)"
-               " INSERT INTO leads (id, email, employees) SELECT i, 'p' || i || '@x.example',"
-               " CASE WHEN i % 3 = 0 THEN 500 ELSE 5 END FROM n;"
-               "INSERT INTO event_types (name) VALUES ('page_view');"
-               "INSERT INTO event_details (value) VALUES ('/pricing');"
-               "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)"
-               " INSERT INTO events (lead_id, type_id, detail_id, occurred_at)"
-               " SELECT 1 + (i * 7919) % 50000, 1, 1, 1780000000 - (i * 104729) % (40 * 86400) FROM n;");
+  qt_store_exec (store, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000)"
+                        " INSERT INTO leads (id, email, employees) SELECT i, 'p' || i || '@x.example',"
+                        " CASE WHEN i % 3 = 0 THEN 500 ELSE 5 END FROM n;"
+                        "INSERT INTO event_types (name) VALUES ('page_view');"
+                        "INSERT INTO event_details (value) VALUES ('/pricing');"
+                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)"
+                        " INSERT INTO events (lead_id, type_id, detail_id, occurred_at)"
+                        " SELECT 1 + (i * 7919) % 50000, 1, 1, 1780000000 - (i * 104729) % (40 * 86400) FROM n;");
 
   g_assert_true (qualify_score_workspace (store, AS_OF, NULL, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.changed, ==, 60000);
   g_assert_cmpuint (summary.transitions, ==, 60000);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM results WHERE scored_at = 1780000000"), ==, 60000);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results WHERE scored_at = 1780000000"), ==, 60000);
 
   /* a day later: the engaged leads change, the 10000 without events do not */
-  history = count (store, "SELECT count(*) FROM status_history");
+  history = qt_store_query_int (store, "SELECT count(*) FROM status_history");
   g_assert_true (qualify_score_workspace (store, AS_OF + DAY, NULL, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.leads, ==, 60000);
   g_assert_cmpuint (summary.changed, ==, 50000);
   transitions = summary.transitions;
   g_assert_cmpuint (transitions, >, 0);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM status_history"), ==, history + (gint64) transitions);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM outbox"), ==, 0);
-  unchanged_at = count (store, "SELECT count(*) FROM results WHERE lead_id > 50000 AND scored_at = 1780000000");
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history"), ==, history + (gint64) transitions);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM outbox"), ==, 0);
+  unchanged_at = qt_store_query_int (store, "SELECT count(*) FROM results WHERE lead_id > 50000 AND scored_at = 1780000000");
   g_assert_cmpint (unchanged_at, ==, 10000);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM results WHERE lead_id <= 50000 AND scored_at = 1780086400"),
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results WHERE lead_id <= 50000 AND scored_at = 1780086400"),
                    ==, 50000);
   /* first-MQL times are kept (MQLs of the first run that still are) */
-  g_assert_cmpint (count (store, "SELECT count(*) FROM results WHERE status = 'mql' AND mql_at IS NULL"), ==, 0);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM results WHERE mql_at = 1780000000"), >, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results WHERE status = 'mql' AND mql_at IS NULL"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results WHERE mql_at = 1780000000"), >, 0);
 
   /* the same as-of again, row by row this time: nothing differs */
   g_assert_true (qualify_score_workspace (store, AS_OF + DAY, NULL, &summary, &error));
@@ -563,8 +543,8 @@ test_scorer_cancel (void)
   g_cancellable_cancel (cancellable);
   g_assert_false (qualify_score_workspace (store, AS_OF, cancellable, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM results"), ==, 0);
-  g_assert_cmpint (count (store, "SELECT count(*) FROM score_runs"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM score_runs"), ==, 0);
 }
 
 int

@@ -12,6 +12,7 @@
 #include "qualify-importer.h"
 #include "qualify-scorer.h"
 #include "qualify-store-private.h"
+#include "qualify-test-util.h"
 
 static char *
 temp_workspace (const char *name)
@@ -21,30 +22,6 @@ temp_workspace (const char *name)
 
   g_assert_no_error (error);
   return g_build_filename (dir, name, NULL);
-}
-
-static gint64
-query_int (QualifyStore *store,
-           const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-static char *
-query_text (QualifyStore *store,
-            const char   *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = _qualify_store_prepare (store, sql, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
 static void
@@ -61,10 +38,10 @@ test_store_create (void)
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_cmpstr (qualify_store_get_path (store), ==, path);
 
-  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
-  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 1); /* NORMAL */
-  journal = query_text (store, "PRAGMA journal_mode");
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA synchronous"), ==, 1); /* NORMAL */
+  journal = qt_store_query_text (store, "PRAGMA journal_mode");
   g_assert_cmpstr (journal, ==, "wal");
 
   g_assert_true (qualify_store_get_stats (store, &stats, &error));
@@ -197,7 +174,7 @@ test_store_models (void)
   json = qualify_store_dup_active_model_json (store, &active, &error);
   g_assert_cmpstr (json, ==, "{\"v\":1}");
   g_assert_cmpint (active, ==, v1);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM models WHERE active = 1"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM models WHERE active = 1"), ==, 1);
 
   /* every version is kept, newest first */
   versions = qualify_store_list_models (store, &error);
@@ -224,7 +201,7 @@ test_store_rollback (void)
   g_assert_true (_qualify_store_exec (store, "INSERT INTO leads (email) VALUES ('a@b.example')", &error));
   g_assert_no_error (error);
   qualify_store_rollback (store);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 0);
 
   /* emails are unique */
   g_assert_true (_qualify_store_exec (store, "INSERT INTO leads (email) VALUES ('a@b.example')", &error));
@@ -266,7 +243,7 @@ test_store_disk_full (void)
   g_assert_true (g_file_set_contents (csv, data->str, data->len, NULL));
 
   limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
-                           query_int (store, "PRAGMA page_count") + 4);
+                           qt_store_query_int (store, "PRAGMA page_count") + 4);
   g_assert_true (_qualify_store_exec (store, limit, &error));
 
   importer = qualify_importer_new (store, QUALIFY_IMPORT_LEADS, csv);
@@ -279,8 +256,8 @@ test_store_disk_full (void)
   g_clear_error (&error);
 
   /* nothing of the import is there, and the workspace still works */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs"), ==, 0);
   g_assert_true (_qualify_store_in_transaction (store) == FALSE);
 
   /* same for a rescore that cannot write its results */
@@ -290,12 +267,32 @@ test_store_disk_full (void)
                                       &error));
   g_assert_no_error (error);
   g_free (limit);
-  limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, query_int (store, "PRAGMA page_count"));
+  limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, qt_store_query_int (store, "PRAGMA page_count"));
   g_assert_true (_qualify_store_exec (store, limit, &error));
   g_assert_false (qualify_score_workspace (store, 1780000000, NULL, &summary, &error));
   g_assert_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_DISK_FULL);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM results"), ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM score_runs"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM score_runs"), ==, 1);
+}
+
+/* A copy of the fixture workspace @fixture, as @name in a temp dir, opened
+ * (and so migrated). */
+static QualifyStore *
+open_fixture_copy (const char *fixture,
+                   const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "fixtures", fixture, NULL);
+  g_autofree char *path = temp_workspace (name);
+  g_autofree char *contents = NULL;
+  QualifyStore *store;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (source, &contents, &len, &error));
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+  store = qualify_store_open (path, &error);
+  g_assert_no_error (error);
+  return store;
 }
 
 /* A workspace written by the first release (schema 1) opens, is upgraded in
@@ -303,32 +300,22 @@ test_store_disk_full (void)
 static void
 test_store_migrate_v1 (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "workspace-v1.qualify", NULL);
-  g_autofree char *path = temp_workspace ("old.qualify");
-  g_autofree char *contents = NULL;
   g_autofree char *email = NULL;
-  g_autoptr(QualifyStore) store = NULL;
-  gsize len;
+  g_autoptr(QualifyStore) store = open_fixture_copy ("workspace-v1.qualify", "old.qualify");
   int rc;
 
-  g_assert_true (g_file_get_contents (fixture, &contents, &len, &error));
-  g_assert_true (g_file_set_contents (path, contents, len, &error));
-
-  store = qualify_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 40);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 200);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM results"), ==, 40);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM status_history"), ==, 40);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 40);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 200);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results"), ==, 40);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history"), ==, 40);
   /* every event still points at its lead, through the rebuilt table */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events_view"), ==, 200);
-  g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events_view"), ==, 200);
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA foreign_keys"), ==, 1);
 
   /* the email key is a named unique index now, and still enforced */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
-  email = query_text (store, "SELECT email FROM leads WHERE id = 7");
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'leads_email'"), ==, 1);
+  email = qt_store_query_text (store, "SELECT email FROM leads WHERE id = 7");
   {
     g_autofree char *sql = g_strdup_printf ("INSERT INTO leads (email) VALUES ('%s')", email);
     rc = sqlite3_exec (_qualify_store_get_db (store), sql, NULL, NULL, NULL);
@@ -339,14 +326,14 @@ test_store_migrate_v1 (void)
    * results and history (trigger) */
   g_assert_cmpint (sqlite3_exec (_qualify_store_get_db (store), "DELETE FROM leads WHERE id = 7",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events WHERE lead_id = 7"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM results WHERE lead_id = 7"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM status_history WHERE lead_id = 7"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 39);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events WHERE lead_id = 7"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results WHERE lead_id = 7"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM status_history WHERE lead_id = 7"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 39);
 
   /* schema 3: the dataset cache, empty, and its generation bumped by the delete */
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), >, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT n FROM dataset_generation"), >, 0);
 }
 
 /* A workspace of schema 2 (the v1 fixture opened by Qualify 0.2) is upgraded
@@ -358,29 +345,20 @@ static void
 test_store_migrate_v2 (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "workspace-v2.qualify", NULL);
-  g_autofree char *path = temp_workspace ("v2.qualify");
-  g_autofree char *contents = NULL;
-  g_autoptr(QualifyStore) store = NULL;
+  g_autoptr(QualifyStore) store = open_fixture_copy ("workspace-v2.qualify", "v2.qualify");
   QualifyScoreSummary summary;
   gint64 as_of, generation;
-  gsize len;
 
-  g_assert_true (g_file_get_contents (fixture, &contents, &len, &error));
-  g_assert_true (g_file_set_contents (path, contents, len, &error));
+  g_assert_cmpint (qt_store_query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 40);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 200);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM results"), ==, 40);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT n FROM dataset_generation"), ==, 0);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                                              " AND name LIKE 'dataset_%'"), ==, 8);
 
-  store = qualify_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, QUALIFY_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM leads"), ==, 40);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 200);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM results"), ==, 40);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM dataset_cache"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
-                                     " AND name LIKE 'dataset_%'"), ==, 8);
-
-  as_of = query_int (store, "SELECT as_of FROM score_runs ORDER BY id DESC LIMIT 1");
+  as_of = qt_store_query_int (store, "SELECT as_of FROM score_runs ORDER BY id DESC LIMIT 1");
   for (int run = 0; run < 2; run++)
     {
       g_assert_true (qualify_score_workspace (store, as_of, NULL, &summary, &error));
@@ -388,23 +366,23 @@ test_store_migrate_v2 (void)
       g_assert_cmpuint (summary.leads, ==, 40);
       g_assert_cmpuint (summary.changed, ==, 0);
       g_assert_cmpuint (summary.transitions, ==, 0);
-      g_assert_cmpint (query_int (store, "SELECT count(*) FROM dataset_cache WHERE name = 'events'"), ==, 1);
+      g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM dataset_cache WHERE name = 'events'"), ==, 1);
     }
 
-  generation = query_int (store, "SELECT n FROM dataset_generation");
+  generation = qt_store_query_int (store, "SELECT n FROM dataset_generation");
   g_assert_true (_qualify_store_exec (store, "UPDATE leads SET city = 'Lyon' WHERE id IN (1, 2)", &error));
-  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), ==, generation + 2);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT n FROM dataset_generation"), ==, generation + 2);
   g_assert_true (_qualify_store_exec (store, "UPDATE events SET occurred_at = occurred_at + 1 WHERE id = 3", &error));
   g_assert_true (_qualify_store_exec (store, "DELETE FROM events WHERE id = 4", &error));
   g_assert_true (_qualify_store_exec (store, "UPDATE event_types SET name = name WHERE id = 1", &error));
   g_assert_true (_qualify_store_exec (store, "UPDATE event_details SET value = value WHERE id = 1", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), >=, generation + 5);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT n FROM dataset_generation"), >=, generation + 5);
   /* results, history and runs are the rescore's own: they do not touch it */
-  generation = query_int (store, "SELECT n FROM dataset_generation");
+  generation = qt_store_query_int (store, "SELECT n FROM dataset_generation");
   g_assert_true (qualify_score_workspace (store, as_of + 86400, NULL, &summary, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (store, "SELECT n FROM dataset_generation"), ==, generation);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT n FROM dataset_generation"), ==, generation);
 }
 
 int

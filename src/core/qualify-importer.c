@@ -1576,15 +1576,16 @@ finish_bulk_leads (ImportRun  *run,
 
 /* The sorter writes runs to temporary files only when the connection keeps
  * temporary data in files; the store keeps it in memory. That can only be
- * changed outside a transaction: for the length of a leads import, files it
- * is (SQLite deletes them when done; they live in $SQLITE_TMPDIR or $TMPDIR,
- * else /var/tmp or /tmp). Returns the setting to restore, or -1. */
+ * changed outside a transaction: for the length of a leads import that will
+ * build the email index (a bulk load), files it is (SQLite deletes them when
+ * done; they live in $SQLITE_TMPDIR or $TMPDIR, else /var/tmp or /tmp).
+ * Returns the setting to restore, or -1. */
 static int
 import_temp_store (QualifyImporter *self)
 {
   int temp_store;
 
-  if (self->kind != QUALIFY_IMPORT_LEADS)
+  if (self->kind != QUALIFY_IMPORT_LEADS || !bulk_possible (self->store))
     return -1;
   temp_store = (int) query_int64 (self->store, "PRAGMA temp_store", -1);
   if (temp_store < 0 || !_qualify_store_exec (self->store, "PRAGMA temp_store = FILE", NULL))

@@ -381,7 +381,7 @@ update_cell (GtkListItem *item,
 
 /* The model retargets the items on screen to other leads on a new order or
  * filter, then emits "reordered": the bound cells are updated then, instead of
- * each cell connecting to its row's "changed" on every bind (a jump with the
+ * each cell connecting to a signal of its row on every bind (a jump with the
  * scrollbar rebinds some 2,000 cells). */
 static void
 bind_cell_cb (GtkSignalListItemFactory *factory,

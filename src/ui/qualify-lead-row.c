@@ -24,13 +24,6 @@ struct _QualifyLeadRow
 
 G_DEFINE_FINAL_TYPE (QualifyLeadRow, qualify_lead_row, G_TYPE_OBJECT)
 
-enum {
-  CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static void
 qualify_lead_row_finalize (GObject *object)
 {
@@ -45,12 +38,6 @@ static void
 qualify_lead_row_class_init (QualifyLeadRowClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = qualify_lead_row_finalize;
-
-  signals[CHANGED] = g_signal_new ("changed",
-                                   G_TYPE_FROM_CLASS (klass),
-                                   G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 0);
 }
 
 static void
@@ -83,12 +70,8 @@ qualify_lead_row_set (QualifyLeadRow   *self,
   g_return_if_fail (QUALIFY_IS_LEAD_TABLE (table));
   g_return_if_fail (row < qualify_lead_table_get_n_leads (table));
 
-  if (self->table == table && self->row == row)
-    return;
-
   g_set_object (&self->table, table);
   self->row = row;
-  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 QualifyLeadTable *

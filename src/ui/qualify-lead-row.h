@@ -18,19 +18,16 @@
 G_BEGIN_DECLS
 
 /* One row of the lead list: a light handle on a row of a QualifyLeadTable,
- * created on demand by QualifyLeadModel for the rows on screen.
- *
- * Signals:
- *   "changed": the row now shows another lead (see qualify_lead_row_set()). */
+ * created on demand by QualifyLeadModel for the rows on screen. */
 
 #define QUALIFY_TYPE_LEAD_ROW (qualify_lead_row_get_type ())
 G_DECLARE_FINAL_TYPE (QualifyLeadRow, qualify_lead_row, QUALIFY, LEAD_ROW, GObject)
 
 QualifyLeadRow    *qualify_lead_row_new         (QualifyLeadTable *table,
                                                  guint             row);
-/* Points the row at another lead; emits "changed" when it differs. The list
- * model keeps its items and retargets them on a new sort or filter, so the row
- * widgets on screen are rebound instead of rebuilt. */
+/* Points the row at another lead. The list model keeps its items and
+ * retargets them on a new sort or filter, then emits "reordered", on which the
+ * list updates the cells on screen instead of rebuilding the row widgets. */
 void               qualify_lead_row_set         (QualifyLeadRow   *self,
                                                  QualifyLeadTable *table,
                                                  guint             row);
