@@ -73,37 +73,6 @@ _qualify_dataset_cache_stamp (QualifyStore  *store,
   return g_string_free (g_steal_pointer (&stamp), FALSE);
 }
 
-/* A cheap checksum over 8-byte words (and the tail). */
-static guint64
-checksum (const guint8 *data,
-          gsize         len)
-{
-  guint64 h = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) ^ len;
-  guint64 a = 0, b = 0;
-  gsize i = 0;
-
-  /* two independent lanes so the multiplies overlap */
-  for (; i + 16 <= len; i += 16)
-    {
-      guint64 w1, w2;
-
-      memcpy (&w1, data + i, 8);
-      memcpy (&w2, data + i + 8, 8);
-      a = (a ^ w1) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-      b = (b ^ w2) * G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
-      a ^= a >> 29;
-      b ^= b >> 31;
-    }
-  for (; i < len; i++)
-    h = (h ^ data[i]) * G_GUINT64_CONSTANT (0x100000001b3);
-
-  h ^= a * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + (b ^ (b >> 33));
-  h ^= h >> 33;
-  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  h ^= h >> 33;
-  return h;
-}
-
 /* Writing */
 
 static void
@@ -168,7 +137,7 @@ static GBytes *
 end_blob (GByteArray *out)
 {
   guint64 len = out->len - HEADER_SIZE;
-  guint64 sum = checksum (out->data + HEADER_SIZE, len);
+  guint64 sum = _qualify_store_checksum (out->data + HEADER_SIZE, len);
 
   memcpy (out->data + 8, &len, 8);
   memcpy (out->data + 16, &sum, 8);
@@ -318,7 +287,7 @@ open_blob (Reader       *r,
     return FALSE;
   if (m != magic || format != CACHE_FORMAT || length != len - HEADER_SIZE)
     return FALSE;
-  return checksum (r->p, length) == sum;
+  return _qualify_store_checksum (r->p, length) == sum;
 }
 
 gboolean

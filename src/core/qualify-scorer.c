@@ -17,6 +17,7 @@
 #include "qualify-parse.h"
 #include "qualify-scorer.h"
 #include "qualify-scorer-private.h"
+#include "qualify-results-private.h"
 #include "qualify-outbox.h"
 #include "qualify-store-private.h"
 
@@ -995,187 +996,77 @@ grade_letter (QualifyModel *model,
   return grade < qualify_model_get_n_grades (model) ? qualify_model_get_grade (model, grade)->letter : "F";
 }
 
+/* The stored results, by dataset index (status NONE: the lead has none),
+ * and the stored blocks as they are, so a block that comes out the same is
+ * not written again. */
+typedef QualifyResult Previous;
+
 typedef struct
 {
-  double        fit;
-  double        engagement;
-  gint64        mql_at;
-  gint64        sql_at;
-  gint64        scored_at;
-  gint64        model_version;
-  QualifyStatus status;     /* NONE when there is no stored result */
-  char          grade[4];
-} Previous;
-
-#define PREVIOUS_SQL "SELECT lead_id, fit, engagement, grade, status, coalesce(mql_at, 0)," \
-                     " coalesce(sql_at, 0), scored_at, coalesce(model_version, 0) FROM results"
+  gint64  first_lead_id;
+  GBytes *data;
+} OldBlock;
 
 static void
-previous_from_row (sqlite3_stmt *stmt,
-                   Previous     *p)
+old_block_clear (gpointer data)
 {
-  const char *grade = (const char *) sqlite3_column_text (stmt, 3);
+  g_bytes_unref (((OldBlock *) data)->data);
+}
 
-  p->fit = sqlite3_column_double (stmt, 1);
-  p->engagement = sqlite3_column_double (stmt, 2);
-  g_strlcpy (p->grade, grade ? grade : "", sizeof p->grade);
-  if (!qualify_status_from_string ((const char *) sqlite3_column_text (stmt, 4), &p->status))
-    p->status = QUALIFY_STATUS_LEAD;
-  p->mql_at = sqlite3_column_int64 (stmt, 5);
-  p->sql_at = sqlite3_column_int64 (stmt, 6);
-  p->scored_at = sqlite3_column_int64 (stmt, 7);
-  p->model_version = sqlite3_column_int64 (stmt, 8);
+typedef struct
+{
+  QualifyDataset *dataset;
+  Previous       *prev;
+  GArray         *blocks;   /* OldBlock, in lead order */
+  guint           next;     /* dataset index to look from */
+} PreviousLoad;
+
+static gboolean
+previous_block_cb (gint64               first_lead_id,
+                   GBytes              *data,
+                   const QualifyResult *rows,
+                   guint                n,
+                   gpointer             user_data,
+                   GError             **error)
+{
+  PreviousLoad *load = user_data;
+  guint n_leads = qualify_dataset_get_n_leads (load->dataset);
+  OldBlock block = { first_lead_id, g_bytes_ref (data) };
+
+  g_array_append_val (load->blocks, block);
+
+  /* both in lead order: one walk */
+  for (guint k = 0; k < n; k++)
+    {
+      while (load->next < n_leads && qualify_dataset_get_lead_id (load->dataset, load->next) < rows[k].lead_id)
+        load->next++;
+      if (load->next < n_leads && qualify_dataset_get_lead_id (load->dataset, load->next) == rows[k].lead_id)
+        load->prev[load->next++] = rows[k];
+    }
+
+  return TRUE;
 }
 
 static Previous *
 load_previous (QualifyStore    *store,
                QualifyDataset  *dataset,
+               GArray         **blocks,
                GError         **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   guint n = qualify_dataset_get_n_leads (dataset);
-  Previous *prev = g_new0 (Previous, MAX (n, 1));
-  int rc;
+  PreviousLoad load = { dataset, g_new0 (Previous, MAX (n, 1)), NULL, 0 };
 
-  if (!(stmt = _qualify_store_prepare (store, PREVIOUS_SQL, error)))
+  load.blocks = g_array_new (FALSE, FALSE, sizeof (OldBlock));
+  g_array_set_clear_func (load.blocks, old_block_clear);
+  if (!_qualify_results_foreach_block (store, previous_block_cb, &load, error))
     {
-      g_free (prev);
+      g_free (load.prev);
+      g_array_unref (load.blocks);
       return NULL;
     }
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      guint i = qualify_dataset_find_lead (dataset, sqlite3_column_int64 (stmt, 0));
-
-      if (i != G_MAXUINT)
-        previous_from_row (stmt, &prev[i]);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      g_free (prev);
-      _qualify_store_set_error (store, rc, _("Could not read previous results"), error);
-      return NULL;
-    }
-
-  return prev;
-}
-
-/* The previous results of a big workspace take as long to read as the dataset
- * cache: a thread reads them on a second connection meanwhile. It starts after
- * the rescore took the write lock, so it reads exactly the results the
- * rescore's transaction sees (nobody else can commit; the rescore itself
- * writes no result before joining it). */
-typedef struct
-{
-  char    *path;
-  GArray  *lead_ids;   /* gint64, ascending */
-  GArray  *rows;       /* Previous, parallel */
-  gboolean ok;
-} PreviousReader;
-
-static void
-previous_reader_free (PreviousReader *r)
-{
-  g_free (r->path);
-  g_clear_pointer (&r->lead_ids, g_array_unref);
-  g_clear_pointer (&r->rows, g_array_unref);
-  g_free (r);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PreviousReader, previous_reader_free)
-
-static gpointer
-previous_reader_thread (gpointer data)
-{
-  PreviousReader *r = data;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_open_v2 (r->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK)
-    {
-      sqlite3_busy_timeout (db, 5000);
-      if (sqlite3_prepare_v2 (db, PREVIOUS_SQL, -1, &stmt, NULL) == SQLITE_OK)
-        {
-          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            {
-              gint64 id = sqlite3_column_int64 (stmt, 0);
-              Previous p = { 0, };
-
-              previous_from_row (stmt, &p);
-              g_array_append_val (r->lead_ids, id);
-              g_array_append_val (r->rows, p);
-            }
-          r->ok = rc == SQLITE_DONE;
-          if (!r->ok)
-            g_debug ("previous results not read on a second connection: %s", sqlite3_errmsg (db));
-        }
-      sqlite3_finalize (stmt);
-    }
-  sqlite3_close_v2 (db);
-
-  return NULL;
-}
-
-static GThread *
-previous_reader_start (QualifyStore    *store,
-                       PreviousReader **out)
-{
-  const char *path = qualify_store_get_path (store);
-  PreviousReader *r;
-
-  *out = NULL;
-  if (path == NULL || path[0] == '\0' || g_str_equal (path, ":memory:") ||
-      !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return NULL;
-
-  r = g_new0 (PreviousReader, 1);
-  r->path = g_strdup (path);
-  r->lead_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  r->rows = g_array_new (FALSE, FALSE, sizeof (Previous));
-  *out = r;
-  return g_thread_new ("qualify-previous", previous_reader_thread, r);
-}
-
-/* Joins the reader; its rows by dataset index, or NULL if it could not read
- * them (then they are read on @store's connection). */
-static Previous *
-previous_reader_finish (GThread        *thread,
-                        PreviousReader *r,
-                        QualifyDataset *dataset)
-{
-  guint n = qualify_dataset_get_n_leads (dataset);
-  Previous *prev;
-
-  if (thread == NULL)
-    return NULL;
-  g_thread_join (thread);
-  if (!r->ok)
-    return NULL;
-
-  /* Usually every lead has a result: the rows are the array we want. */
-  if (n > 0 && r->lead_ids->len == n)
-    {
-      const gint64 *ids = (const gint64 *) (gpointer) r->lead_ids->data;
-      guint i = 0;
-
-      while (i < n && ids[i] == qualify_dataset_get_lead_id (dataset, i))
-        i++;
-      if (i == n)
-        return (Previous *) (gpointer) g_array_free (g_steal_pointer (&r->rows), FALSE);
-    }
-
-  prev = g_new0 (Previous, MAX (n, 1));
-  for (guint k = 0; k < r->lead_ids->len; k++)
-    {
-      guint i = qualify_dataset_find_lead (dataset, g_array_index (r->lead_ids, gint64, k));
-
-      if (i != G_MAXUINT)
-        prev[i] = g_array_index (r->rows, Previous, k);
-    }
-
-  return prev;
+  *blocks = load.blocks;
+  return load.prev;
 }
 
 static void
@@ -1185,251 +1076,10 @@ cancelled_cb (GCancellable *cancellable,
   qualify_store_interrupt (store);
 }
 
-/* Every result row of a rewrite, as the rows of an eponymous virtual table
- * (qualify_result_rows(pointer)): one INSERT … SELECT writes them all with
- * one cursor kept at the end of the table, about half the cost of a million
- * bind/step/reset rounds. */
 typedef struct _Pipeline Pipeline;
-
-typedef struct
-{
-  QualifyDataset         *dataset;
-  QualifyModel           *model;
-  const QualifyLeadScore *scores;
-  const Previous         *prev;
-  const guint8           *changed;
-  gint64                  as_of;
-  gint64                  version;
-  guint                   n;
-  Pipeline               *pipeline;   /* rows are scored meanwhile; NULL: all scored */
-} ResultRows;
 
 static void pipeline_wait (Pipeline *pipeline,
                            guint     index);
-
-#define RESULT_ROWS_POINTER "qualify-result-rows"
-
-enum {
-  ROWS_FIT, ROWS_ENGAGEMENT, ROWS_SCORE, ROWS_GRADE, ROWS_STATUS, ROWS_MQL_AT, ROWS_SQL_AT,
-  ROWS_SCORED_AT, ROWS_MODEL_VERSION, ROWS_LEAD_ID, ROWS_SOURCE,
-};
-
-typedef struct
-{
-  sqlite3_vtab_cursor  base;
-  const ResultRows    *rows;
-  guint                i;
-} ResultRowsCursor;
-
-static int
-result_rows_connect (sqlite3             *db,
-                     void                *aux,
-                     int                  argc,
-                     const char * const  *argv,
-                     sqlite3_vtab       **vtab,
-                     char               **err)
-{
-  int rc = sqlite3_declare_vtab (db, "CREATE TABLE x (fit, engagement, score, grade, status, mql_at,"
-                                     " sql_at, scored_at, model_version, lead_id, source HIDDEN)");
-
-  if (rc != SQLITE_OK)
-    return rc;
-  *vtab = sqlite3_malloc (sizeof (sqlite3_vtab));
-  if (*vtab == NULL)
-    return SQLITE_NOMEM;
-  memset (*vtab, 0, sizeof (sqlite3_vtab));
-  return SQLITE_OK;
-}
-
-static int
-result_rows_disconnect (sqlite3_vtab *vtab)
-{
-  sqlite3_free (vtab);
-  return SQLITE_OK;
-}
-
-static int
-result_rows_best_index (sqlite3_vtab       *vtab,
-                        sqlite3_index_info *info)
-{
-  for (int i = 0; i < info->nConstraint; i++)
-    if (info->aConstraint[i].iColumn == ROWS_SOURCE &&
-        info->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ)
-      {
-        if (!info->aConstraint[i].usable)
-          return SQLITE_CONSTRAINT;
-        info->aConstraintUsage[i].argvIndex = 1;
-        info->aConstraintUsage[i].omit = 1;
-        info->idxNum = 1;
-        info->estimatedCost = 1000;
-        return SQLITE_OK;
-      }
-
-  /* without its source there are no rows */
-  info->idxNum = 0;
-  info->estimatedCost = 1e12;
-  return SQLITE_OK;
-}
-
-static int
-result_rows_open (sqlite3_vtab         *vtab,
-                  sqlite3_vtab_cursor **cursor)
-{
-  ResultRowsCursor *c = sqlite3_malloc (sizeof *c);
-
-  if (c == NULL)
-    return SQLITE_NOMEM;
-  memset (c, 0, sizeof *c);
-  *cursor = &c->base;
-  return SQLITE_OK;
-}
-
-static int
-result_rows_close (sqlite3_vtab_cursor *cursor)
-{
-  sqlite3_free (cursor);
-  return SQLITE_OK;
-}
-
-static int
-result_rows_filter (sqlite3_vtab_cursor  *cursor,
-                    int                   idx_num,
-                    const char           *idx_str,
-                    int                   argc,
-                    sqlite3_value       **argv)
-{
-  ResultRowsCursor *c = (ResultRowsCursor *) cursor;
-
-  c->rows = idx_num == 1 && argc == 1 ? sqlite3_value_pointer (argv[0], RESULT_ROWS_POINTER) : NULL;
-  c->i = 0;
-  if (c->rows != NULL && c->rows->pipeline != NULL && c->rows->n > 0)
-    pipeline_wait (c->rows->pipeline, 0);
-  return SQLITE_OK;
-}
-
-static int
-result_rows_next (sqlite3_vtab_cursor *cursor)
-{
-  ResultRowsCursor *c = (ResultRowsCursor *) cursor;
-
-  c->i++;
-  if (c->rows->pipeline != NULL && c->i < c->rows->n)
-    pipeline_wait (c->rows->pipeline, c->i);
-  return SQLITE_OK;
-}
-
-static int
-result_rows_eof (sqlite3_vtab_cursor *cursor)
-{
-  ResultRowsCursor *c = (ResultRowsCursor *) cursor;
-
-  return c->rows == NULL || c->i >= c->rows->n;
-}
-
-static int
-result_rows_column (sqlite3_vtab_cursor *cursor,
-                    sqlite3_context     *ctx,
-                    int                  column)
-{
-  ResultRowsCursor *c = (ResultRowsCursor *) cursor;
-  const ResultRows *rows = c->rows;
-  const QualifyLeadScore *s = &rows->scores[c->i];
-  const Previous *p = &rows->prev[c->i];
-  gint64 at;
-
-  /* the same values as the row-by-row path in write_results() */
-  switch (column)
-    {
-    case ROWS_FIT:
-      sqlite3_result_double (ctx, s->fit);
-      break;
-    case ROWS_ENGAGEMENT:
-      sqlite3_result_double (ctx, s->engagement);
-      break;
-    case ROWS_SCORE:
-      sqlite3_result_double (ctx, s->score);
-      break;
-    case ROWS_GRADE:
-      sqlite3_result_text (ctx, grade_letter (rows->model, s->grade), -1, SQLITE_STATIC);
-      break;
-    case ROWS_STATUS:
-      sqlite3_result_text (ctx, qualify_status_to_string (s->status), -1, SQLITE_STATIC);
-      break;
-    case ROWS_MQL_AT:
-      at = p->mql_at == 0 && s->status == QUALIFY_STATUS_MQL ? rows->as_of : p->mql_at;
-      if (at) sqlite3_result_int64 (ctx, at); else sqlite3_result_null (ctx);
-      break;
-    case ROWS_SQL_AT:
-      at = p->sql_at == 0 && s->status == QUALIFY_STATUS_SQL ? rows->as_of : p->sql_at;
-      if (at) sqlite3_result_int64 (ctx, at); else sqlite3_result_null (ctx);
-      break;
-    case ROWS_SCORED_AT:
-      sqlite3_result_int64 (ctx, rows->changed[c->i] ? rows->as_of : p->scored_at);
-      break;
-    case ROWS_MODEL_VERSION:
-      sqlite3_result_int64 (ctx, rows->changed[c->i] ? rows->version : p->model_version);
-      break;
-    case ROWS_LEAD_ID:
-      sqlite3_result_int64 (ctx, qualify_dataset_get_lead_id (rows->dataset, c->i));
-      break;
-    default:
-      sqlite3_result_null (ctx);
-      break;
-    }
-
-  return SQLITE_OK;
-}
-
-static int
-result_rows_rowid (sqlite3_vtab_cursor *cursor,
-                   sqlite3_int64       *rowid)
-{
-  *rowid = ((ResultRowsCursor *) cursor)->i;
-  return SQLITE_OK;
-}
-
-static const sqlite3_module result_rows_module = {
-  .iVersion = 0,
-  .xCreate = NULL,   /* eponymous only */
-  .xConnect = result_rows_connect,
-  .xBestIndex = result_rows_best_index,
-  .xDisconnect = result_rows_disconnect,
-  .xDestroy = result_rows_disconnect,
-  .xOpen = result_rows_open,
-  .xClose = result_rows_close,
-  .xFilter = result_rows_filter,
-  .xNext = result_rows_next,
-  .xEof = result_rows_eof,
-  .xColumn = result_rows_column,
-  .xRowid = result_rows_rowid,
-};
-
-/* Inserts a row for every lead (the results table was emptied). */
-static gboolean
-insert_all_results (QualifyStore     *store,
-                    const ResultRows *rows,
-                    GError          **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  if ((rc = sqlite3_create_module (_qualify_store_get_db (store), "qualify_result_rows",
-                                   &result_rows_module, NULL)) != SQLITE_OK)
-    return _qualify_store_set_error (store, rc, _("Could not save scores"), error);
-
-  if (!(stmt = _qualify_store_prepare (store,
-                                       "INSERT INTO results (fit, engagement, score, grade, status,"
-                                       " mql_at, sql_at, scored_at, model_version, lead_id)"
-                                       " SELECT fit, engagement, score, grade, status, mql_at, sql_at,"
-                                       " scored_at, model_version, lead_id FROM qualify_result_rows(?1)",
-                                       error)))
-    return FALSE;
-  sqlite3_bind_pointer (stmt, 1, (void *) rows, RESULT_ROWS_POINTER, NULL);
-  if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
-    return _qualify_store_set_error (store, rc, _("Could not save scores"), error);
-
-  return TRUE;
-}
 
 static inline gboolean
 result_changed (QualifyModel           *model,
@@ -1440,11 +1090,10 @@ result_changed (QualifyModel           *model,
            strcmp (p->grade, grade_letter (model, s->grade)) == 0);
 }
 
-/* A rewrite of most rows is bound by SQLite inserting them on one core: a
- * thread scores the leads in order meanwhile (scores and changed flags), and
- * the insert waits for a row only when it gets ahead. */
+/* A big rescore: a thread scores the leads in order (scores and changed
+ * flags) while the results are packed and written, a block at a time. */
 #define PIPELINE_MIN_LEADS 50000
-#define PIPELINE_BLOCK     4096
+#define PIPELINE_BLOCK     QUALIFY_RESULTS_BLOCK
 
 struct _Pipeline
 {
@@ -1507,7 +1156,7 @@ pipeline_start (Pipeline         *pl,
   pl->ready = 0;
   pl->stop = 0;
   pl->thread = g_thread_new ("qualify-scorer", pipeline_thread, pl);
-  g_debug ("most results change: scoring %u leads while writing them", n);
+  g_debug ("scoring %u leads while writing them", n);
 }
 
 /* Joins the thread (every lead is scored after, unless @stop). */
@@ -1522,28 +1171,101 @@ pipeline_finish (Pipeline *pl,
   g_thread_join (g_steal_pointer (&pl->thread));
 }
 
-/* Will most rows change? Scores one lead in 64. The answer only picks how
- * the rows are written, never what is written. */
-static gboolean
-most_results_change (QualifyScorer  *scorer,
-                     const Previous *prev,
-                     guint           n,
-                     gint64          as_of)
+/* The result to store for lead @i: the new one when it changed, else the
+ * stored one as it is (with the as-of and model version that wrote it). */
+static void
+result_for (QualifyDataset         *dataset,
+            QualifyModel           *model,
+            const QualifyLeadScore *s,
+            const Previous         *p,
+            gboolean                changed,
+            guint                   i,
+            gint64                  as_of,
+            gint64                  version,
+            QualifyResult          *out)
 {
-  QualifyModel *model = qualify_scorer_get_model (scorer);
-  guint sampled = 0, changed = 0;
-
-  for (guint i = 0; i < n; i += 64)
+  if (!changed)
     {
-      QualifyLeadScore s;
-
-      score_one (scorer, i, as_of, &s);
-      changed += result_changed (model, &s, &prev[i]);
-      sampled++;
+      *out = *p;
+      return;
     }
 
-  /* well past write_results()'s own threshold (a quarter) */
-  return changed > sampled / 2;
+  memset (out, 0, sizeof *out);
+  out->lead_id = qualify_dataset_get_lead_id (dataset, i);
+  out->fit = s->fit;
+  out->engagement = s->engagement;
+  out->status = s->status;
+  g_strlcpy (out->grade, grade_letter (model, s->grade), sizeof out->grade);
+  out->mql_at = p->mql_at == 0 && s->status == QUALIFY_STATUS_MQL ? as_of : p->mql_at;
+  out->sql_at = p->sql_at == 0 && s->status == QUALIFY_STATUS_SQL ? as_of : p->sql_at;
+  out->scored_at = as_of;
+  out->model_version = version;
+}
+
+/* Packs the results in blocks of consecutive leads and writes the blocks
+ * whose bytes changed; drops stored blocks that no longer start a block. */
+static gboolean
+write_result_blocks (QualifyStore           *store,
+                     QualifyModel           *model,
+                     QualifyDataset         *dataset,
+                     const QualifyLeadScore *scores,
+                     const Previous         *prev,
+                     GArray                 *old_blocks,
+                     Pipeline               *pipeline,
+                     guint8                 *changed,
+                     gint64                  as_of,
+                     gint64                  version,
+                     guint                  *written,
+                     GCancellable           *cancellable,
+                     GError                **error)
+{
+  g_autoptr(sqlite3_stmt) put = NULL;
+  g_autofree QualifyResult *rows = g_new (QualifyResult, QUALIFY_RESULTS_BLOCK);
+  guint n = qualify_dataset_get_n_leads (dataset);
+  guint old = 0;
+
+  *written = 0;
+  for (guint begin = 0; begin < n; begin += QUALIFY_RESULTS_BLOCK)
+    {
+      guint end = MIN (n, begin + QUALIFY_RESULTS_BLOCK);
+      g_autoptr(GBytes) data = NULL;
+      gint64 first;
+
+      if (pipeline != NULL)
+        pipeline_wait (pipeline, end - 1);
+      else
+        for (guint i = begin; i < end; i++)
+          changed[i] = result_changed (model, &scores[i], &prev[i]);
+
+      for (guint i = begin; i < end; i++)
+        result_for (dataset, model, &scores[i], &prev[i], changed[i], i, as_of, version, &rows[i - begin]);
+      data = _qualify_results_encode (rows, end - begin);
+      first = rows[0].lead_id;
+
+      /* stored blocks before this one are gone (leads deleted) */
+      for (; old < old_blocks->len && g_array_index (old_blocks, OldBlock, old).first_lead_id < first; old++)
+        if (!_qualify_results_delete_block (store, g_array_index (old_blocks, OldBlock, old).first_lead_id, error))
+          return FALSE;
+      if (old < old_blocks->len && g_array_index (old_blocks, OldBlock, old).first_lead_id == first &&
+          g_bytes_equal (g_array_index (old_blocks, OldBlock, old).data, data))
+        {
+          old++;
+          continue;
+        }
+      if (old < old_blocks->len && g_array_index (old_blocks, OldBlock, old).first_lead_id == first)
+        old++;   /* replaced */
+      if (!_qualify_results_put_block (store, &put, rows, end - begin, data, error))
+        return FALSE;
+      (*written)++;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  for (; old < old_blocks->len; old++)
+    if (!_qualify_results_delete_block (store, g_array_index (old_blocks, OldBlock, old).first_lead_id, error))
+      return FALSE;
+
+  return TRUE;
 }
 
 static gboolean
@@ -1552,6 +1274,7 @@ write_results (QualifyStore           *store,
                QualifyDataset         *dataset,
                const QualifyLeadScore *scores,
                const Previous         *prev,
+               GArray                 *old_blocks,
                Pipeline               *pipeline,
                guint8                 *changed,
                gint64                  as_of,
@@ -1560,15 +1283,14 @@ write_results (QualifyStore           *store,
                GCancellable           *cancellable,
                GError                **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
   g_autoptr(sqlite3_stmt) history = NULL;
-  gboolean rewrite_all;
   g_autoptr(sqlite3_stmt) run = NULL;
   g_autofree char *reason = g_strdup_printf (_("Scored with model version %lld"), (long long) version);
   guint n = qualify_dataset_get_n_leads (dataset);
   QualifyModel *model = qualify_scorer_get_model (scorer);
   gint64 last_history_id = 0;
+  gint64 t0 = g_get_monotonic_time ();
+  guint blocks = 0;
   int rc;
 
   /* History rows appended below have larger ids: they are the transitions the
@@ -1583,56 +1305,21 @@ write_results (QualifyStore           *store,
     last_history_id = sqlite3_column_int64 (max_id, 0);
   }
 
-  /* When most rows change (decay moves every engaged lead), rewriting the table
-   * in key order is several times faster than updating rows one by one. With
-   * a pipeline, the leads are being scored as they are written. */
-  if (pipeline == NULL)
-    {
-      /* Which rows change, and the first-MQL/SQL times to keep. */
-      for (guint i = 0; i < n; i++)
-        {
-          changed[i] = result_changed (model, &scores[i], &prev[i]);
-          summary->changed += changed[i];
-        }
-      rewrite_all = summary->changed > n / 4;
-    }
-  else
-    rewrite_all = TRUE;
-
-  if (rewrite_all)
-    {
-      ResultRows rows = { dataset, model, scores, prev, changed, as_of, version, n, pipeline };
-
-      gint64 t0 = g_get_monotonic_time ();
-
-      if (!_qualify_store_exec (store, "DELETE FROM results", error))
-        return FALSE;
-      g_debug ("results emptied in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
-      if (!insert_all_results (store, &rows, error))
-        return FALSE;
-      g_debug ("%u results inserted after %.3f s", n, (g_get_monotonic_time () - t0) / 1e6);
-    }
+  if (!write_result_blocks (store, model, dataset, scores, prev, old_blocks, pipeline, changed,
+                            as_of, version, &blocks, cancellable, error))
+    return FALSE;
+  g_debug ("%u result blocks of %u written in %.3f s", blocks,
+           (n + QUALIFY_RESULTS_BLOCK - 1) / QUALIFY_RESULTS_BLOCK, (g_get_monotonic_time () - t0) / 1e6);
 
   if (pipeline != NULL)
-    {
-      pipeline_finish (pipeline, FALSE);
-      for (guint i = 0; i < n; i++)
-        summary->changed += changed[i];
-    }
+    pipeline_finish (pipeline, FALSE);
   for (guint i = 0; i < n; i++)
-    summary->by_status[scores[i].status]++;
+    {
+      summary->changed += changed[i];
+      summary->by_status[scores[i].status]++;
+    }
 
-  if (!(insert = _qualify_store_prepare (store,
-                                         "INSERT INTO results (fit, engagement, score, grade, status,"
-                                         " mql_at, sql_at, scored_at, model_version, lead_id)"
-                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                                         error)) ||
-      !(update = _qualify_store_prepare (store,
-                                         "UPDATE results SET fit = ?1, engagement = ?2, score = ?3, grade = ?4,"
-                                         " status = ?5, mql_at = ?6, sql_at = ?7, scored_at = ?8,"
-                                         " model_version = ?9 WHERE lead_id = ?10",
-                                         error)) ||
-      !(history = _qualify_store_prepare (store,
+  if (!(history = _qualify_store_prepare (store,
                                           "INSERT INTO status_history (lead_id, from_status, to_status, at,"
                                           " model_version, reason) VALUES (?, ?, ?, ?, ?, ?)",
                                           error)))
@@ -1643,37 +1330,9 @@ write_results (QualifyStore           *store,
       const QualifyLeadScore *s = &scores[i];
       const Previous *p = &prev[i];
       gint64 lead_id = qualify_dataset_get_lead_id (dataset, i);
-      gint64 mql_at = p->mql_at;
-      gint64 sql_at = p->sql_at;
-      sqlite3_stmt *stmt;
 
       if (!changed[i])
         continue;
-
-      if (s->status == QUALIFY_STATUS_MQL && mql_at == 0)
-        mql_at = as_of;
-      if (s->status == QUALIFY_STATUS_SQL && sql_at == 0)
-        sql_at = as_of;
-
-      /* a rewrite inserted every row above (an unchanged row keeping the
-       * as-of and model version that wrote it) */
-      if (!rewrite_all)
-        {
-          stmt = p->status == QUALIFY_STATUS_NONE ? insert : update;
-          sqlite3_bind_double (stmt, 1, s->fit);
-          sqlite3_bind_double (stmt, 2, s->engagement);
-          sqlite3_bind_double (stmt, 3, s->score);
-          sqlite3_bind_text (stmt, 4, grade_letter (model, s->grade), -1, SQLITE_STATIC);
-          sqlite3_bind_text (stmt, 5, qualify_status_to_string (s->status), -1, SQLITE_STATIC);
-          if (mql_at) sqlite3_bind_int64 (stmt, 6, mql_at); else sqlite3_bind_null (stmt, 6);
-          if (sql_at) sqlite3_bind_int64 (stmt, 7, sql_at); else sqlite3_bind_null (stmt, 7);
-          sqlite3_bind_int64 (stmt, 8, as_of);
-          sqlite3_bind_int64 (stmt, 9, version);
-          sqlite3_bind_int64 (stmt, 10, lead_id);
-          if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
-            return _qualify_store_set_error (store, rc, _("Could not save scores"), error);
-          sqlite3_reset (stmt);
-        }
 
       if (p->status != s->status)
         {
@@ -1757,9 +1416,8 @@ score_workspace (QualifyStore         *store,
   g_autoptr(QualifyScorer) scorer = NULL;
   g_autofree QualifyLeadScore *scores = NULL;
   g_autofree Previous *prev = NULL;
-  g_autoptr(PreviousReader) reader = NULL;
+  g_autoptr(GArray) old_blocks = NULL;
   g_autofree guint8 *changed = NULL;
-  GThread *reader_thread = NULL;
   Pipeline pipeline = { 0, };
   gboolean pipelined = FALSE;
   QualifyScoreSummary local_summary;
@@ -1787,7 +1445,6 @@ score_workspace (QualifyStore         *store,
     goto failed;
 
   t0 = g_get_monotonic_time ();
-  reader_thread = previous_reader_start (store, &reader);
   if (apply != NULL)
     {
       g_autofree char *json = qualify_model_to_data (apply, TRUE);
@@ -1808,8 +1465,7 @@ score_workspace (QualifyStore         *store,
   if (!(scorer = qualify_scorer_new (model, dataset, error)))
     goto failed;
   g_debug ("model compiled (fields read) after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
-  prev = previous_reader_finish (g_steal_pointer (&reader_thread), reader, dataset);
-  if (prev == NULL && !(prev = load_previous (store, dataset, error)))
+  if (!(prev = load_previous (store, dataset, &old_blocks, error)))
     goto failed;
   g_debug ("previous results read after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
   summary->model_version = version;
@@ -1818,8 +1474,7 @@ score_workspace (QualifyStore         *store,
   t1 = g_get_monotonic_time ();
   scores = g_new (QualifyLeadScore, MAX (summary->leads, 1));
   changed = g_new0 (guint8, MAX (summary->leads, 1));
-  pipelined = summary->leads >= PIPELINE_MIN_LEADS &&
-              most_results_change (scorer, prev, summary->leads, as_of);
+  pipelined = summary->leads >= PIPELINE_MIN_LEADS;
   if (pipelined)
     pipeline_start (&pipeline, scorer, prev, scores, changed, summary->leads, as_of);
   else
@@ -1827,7 +1482,7 @@ score_workspace (QualifyStore         *store,
 
   t2 = g_get_monotonic_time ();
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !write_results (store, scorer, dataset, scores, prev, pipelined ? &pipeline : NULL, changed,
+      !write_results (store, scorer, dataset, scores, prev, old_blocks, pipelined ? &pipeline : NULL, changed,
                       as_of, version, summary, cancellable, error))
     goto failed;
   g_debug ("results written in %.3f s", (g_get_monotonic_time () - t2) / 1e6);
@@ -1843,8 +1498,6 @@ score_workspace (QualifyStore         *store,
   return TRUE;
 
 failed:
-  if (reader_thread != NULL)
-    g_thread_join (reader_thread);
   pipeline_finish (&pipeline, TRUE);
   qualify_store_rollback (store);
   g_cancellable_disconnect (cancellable, cancel_id);

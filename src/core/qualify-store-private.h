@@ -22,8 +22,9 @@ G_BEGIN_DECLS
  *   event_details(id, value UNIQUE)         trimmed, case kept
  *   events(id, lead_id, type_id, detail_id NULL, occurred_at INTEGER unix s, source, import_id)
  *   models(version, name, json, note, created_at, active, mql_count)
- *   results(lead_id PK, fit, engagement, score, grade, status, mql_at, sql_at, scored_at,
- *           model_version)
+ *   results(lead_id, fit, engagement, score, grade, status, mql_at, sql_at, scored_at,
+ *           model_version)        virtual table (rowid = lead_id) over
+ *   result_blocks(first_lead_id PK, last_lead_id, n, data BLOB)   see qualify-results.c
  *   status_history(id, lead_id, from_status, to_status, at, model_version, reason)
  *   score_runs(id, as_of, started_at, finished_at, model_version, leads, changed,
  *              lead, mql, sql, disqualified)
@@ -58,6 +59,11 @@ gboolean      _qualify_store_set_setting (QualifyStore *self,
                                           const char   *key,
                                           const char   *value,
                                           GError      **error);
+
+/* A cheap 64-bit checksum of a blob (not cryptographic): tells a damaged
+ * cache entry or result block apart. */
+guint64       _qualify_store_checksum  (const guint8  *data,
+                                        gsize          len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "qualify-store-private.h"
+#include "qualify-results-private.h"
 
 struct _QualifyStore
 {
@@ -197,6 +198,22 @@ static const char * const migrations[QUALIFY_STORE_SCHEMA_VERSION] = {
   "CREATE TRIGGER dataset_event_details_delete AFTER DELETE ON event_details BEGIN"
   "  UPDATE dataset_generation SET n = n + 1;"
   "END;",
+
+  /* 3 → 4: per-lead results in blocks of consecutive leads, so a rescore that
+   * changes every engagement writes a few thousand rows, not a million;
+   * "results" becomes a virtual table over them with the same columns (see
+   * qualify-results.c; migration_steps moves the rows). */
+  "CREATE TABLE result_blocks ("
+  "  first_lead_id INTEGER PRIMARY KEY,"
+  "  last_lead_id INTEGER NOT NULL,"
+  "  n INTEGER NOT NULL,"
+  "  data BLOB NOT NULL"
+  ");",
+};
+
+/* Steps in C, run after the SQL of the same step. */
+static gboolean (* const migration_steps[QUALIFY_STORE_SCHEMA_VERSION]) (QualifyStore *, GError **) = {
+  [3] = _qualify_results_migrate,
 };
 
 static const char * const lead_columns =
@@ -325,6 +342,37 @@ _qualify_store_set_setting (QualifyStore  *self,
   return TRUE;
 }
 
+/* A cheap checksum over 8-byte words (and the tail). */
+guint64
+_qualify_store_checksum (const guint8 *data,
+                         gsize         len)
+{
+  guint64 h = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) ^ len;
+  guint64 a = 0, b = 0;
+  gsize i = 0;
+
+  /* two independent lanes so the multiplies overlap */
+  for (; i + 16 <= len; i += 16)
+    {
+      guint64 w1, w2;
+
+      memcpy (&w1, data + i, 8);
+      memcpy (&w2, data + i + 8, 8);
+      a = (a ^ w1) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+      b = (b ^ w2) * G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+      a ^= a >> 29;
+      b ^= b >> 31;
+    }
+  for (; i < len; i++)
+    h = (h ^ data[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+
+  h ^= a * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + (b ^ (b >> 33));
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  return h;
+}
+
 static gboolean
 migrate (QualifyStore  *self,
          GError       **error)
@@ -384,6 +432,7 @@ migrate (QualifyStore  *self,
 
       g_debug ("Migrating %s from schema %d to %d", self->path, v, v + 1);
       if (!_qualify_store_exec (self, migrations[v], error) ||
+          (migration_steps[v] != NULL && !migration_steps[v] (self, error)) ||
           !_qualify_store_exec (self, set_version, error))
         goto failed;
     }
@@ -483,6 +532,7 @@ qualify_store_open (const char  *path,
       /* Memory statistics take a global lock on every allocation; we never read them.
        * Harmless no-op (SQLITE_MISUSE) if SQLite was already initialised. */
       sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      _qualify_results_register_module ();
       g_once_init_leave (&sqlite_configured, 1);
     }
 

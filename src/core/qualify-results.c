@@ -1,0 +1,1023 @@
+/* qualify-results.c
+ *
+ * Copyright 2026 The Qualify Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "qualify-results"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "qualify-results-private.h"
+#include "qualify-store-private.h"
+
+/* Per-lead results, stored in blocks.
+ *
+ * A rescore a day later changes the engagement of nearly every lead (decay).
+ * Written as one table row per lead, that is a million B-tree inserts, which
+ * alone took longer than the whole rescore may (0.5–0.8 s of 1.2–1.7 s on the
+ * benchmark). So the results of consecutive leads are packed into blocks of
+ * up to QUALIFY_RESULTS_BLOCK leads, one row each in
+ *
+ *   result_blocks(first_lead_id PK, last_lead_id, n, data BLOB)
+ *
+ * and a rescore writes only the blocks whose bytes changed. Readers do not
+ * see blocks: "results" is a virtual table over them (module
+ * "qualify_results", registered on every connection this process opens) with
+ * the columns the table had before schema 4:
+ *
+ *   results(lead_id, fit, engagement, score, grade, status, mql_at, sql_at,
+ *           scored_at, model_version)       rowid = lead_id
+ *
+ * A lookup by lead_id decodes one block (and the cursor keeps it for the next
+ * lookup, so a join walking leads in order decodes each block once); anything
+ * else scans the blocks in lead order. Rows can be deleted (the trigger on
+ * leads does), not inserted or updated: results are written by scoring.
+ *
+ * A block: a header (magic u32, n u32, first lead id i64, checksum u64 of the
+ * rest), then one section per column of 8-byte words (host byte order):
+ * lead id steps, fit and engagement (IEEE doubles), grade (up to 7 bytes),
+ * status, mql_at, sql_at, scored_at, model_version. A section is a mode byte,
+ * three bytes of padding and a u32 k, then
+ *
+ *   CONST   one word for every row
+ *   DICT8   k words, then n u8 indexes into them
+ *   DICT16  k words, then n u16 indexes
+ *   RAW     n words (k = n)
+ *
+ * whichever is smallest; a dictionary lists words in order of first use, so
+ * the same rows always give the same bytes. */
+
+#define MAGIC        0x31425251u  /* "QRB1" */
+#define HEADER_SIZE  24
+#define MAX_ROWS     65536
+
+enum { MODE_CONST, MODE_DICT8, MODE_DICT16, MODE_RAW };
+
+enum
+{
+  COL_LEAD,
+  COL_FIT,
+  COL_ENGAGEMENT,
+  COL_GRADE,
+  COL_STATUS,
+  COL_MQL_AT,
+  COL_SQL_AT,
+  COL_SCORED_AT,
+  COL_MODEL_VERSION,
+  N_COLS
+};
+
+G_STATIC_ASSERT (sizeof (double) == 8);
+
+static inline guint64
+get_word (const QualifyResult *rows,
+          guint                i,
+          int                  col)
+{
+  guint64 w = 0;
+
+  switch (col)
+    {
+    case COL_LEAD:          return i == 0 ? 1 : (guint64) (rows[i].lead_id - rows[i - 1].lead_id);
+    case COL_FIT:           memcpy (&w, &rows[i].fit, 8); return w;
+    case COL_ENGAGEMENT:    memcpy (&w, &rows[i].engagement, 8); return w;
+    case COL_GRADE:         memcpy (&w, rows[i].grade, 8); return w;
+    case COL_STATUS:        return rows[i].status;
+    case COL_MQL_AT:        return (guint64) rows[i].mql_at;
+    case COL_SQL_AT:        return (guint64) rows[i].sql_at;
+    case COL_SCORED_AT:     return (guint64) rows[i].scored_at;
+    case COL_MODEL_VERSION: return (guint64) rows[i].model_version;
+    default:                g_assert_not_reached ();
+    }
+}
+
+static inline void
+set_word (QualifyResult *rows,
+          guint          i,
+          int            col,
+          guint64        w)
+{
+  switch (col)
+    {
+    case COL_LEAD:          rows[i].lead_id = (i == 0 ? rows[0].lead_id - 1 : rows[i - 1].lead_id) + (gint64) w; break;
+    case COL_FIT:           memcpy (&rows[i].fit, &w, 8); break;
+    case COL_ENGAGEMENT:    memcpy (&rows[i].engagement, &w, 8); break;
+    case COL_GRADE:         memcpy (rows[i].grade, &w, 8); rows[i].grade[7] = '\0'; break;
+    case COL_STATUS:        rows[i].status = (QualifyStatus) w; break;
+    case COL_MQL_AT:        rows[i].mql_at = (gint64) w; break;
+    case COL_SQL_AT:        rows[i].sql_at = (gint64) w; break;
+    case COL_SCORED_AT:     rows[i].scored_at = (gint64) w; break;
+    case COL_MODEL_VERSION: rows[i].model_version = (gint64) w; break;
+    default:                g_assert_not_reached ();
+    }
+}
+
+/* Encoding */
+
+typedef struct
+{
+  guint    mask;
+  guint32  gen;
+  guint32 *stamps;   /* a slot is used when its stamp is gen */
+  guint64 *keys;
+  guint16 *values;
+  guint64 *dict;     /* distinct words in order of first use */
+  guint16 *index;    /* per row */
+} Encoder;
+
+static void
+encoder_init (Encoder *e,
+              guint    n)
+{
+  guint size = 16;
+
+  while (size < 2 * n)
+    size <<= 1;
+  e->mask = size - 1;
+  e->gen = 1;
+  e->stamps = g_new0 (guint32, size);
+  e->keys = g_new (guint64, size);
+  e->values = g_new (guint16, size);
+  e->dict = g_new (guint64, n);
+  e->index = g_new (guint16, n);
+}
+
+static void
+encoder_clear (Encoder *e)
+{
+  g_free (e->stamps);
+  g_free (e->keys);
+  g_free (e->values);
+  g_free (e->dict);
+  g_free (e->index);
+}
+
+static void
+put_u32 (GByteArray *out,
+         guint32     v)
+{
+  g_byte_array_append (out, (const guint8 *) &v, 4);
+}
+
+static void
+encode_column (Encoder             *e,
+               GByteArray          *out,
+               const QualifyResult *rows,
+               guint                n,
+               int                  col)
+{
+  guint k = 0;
+  guint8 mode;
+  gsize sizes[4];
+
+  e->gen++;
+  /* Count distinct words; give up once a dictionary cannot beat RAW. */
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 w = get_word (rows, i, col);
+      guint slot = (guint) ((w * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 40) & e->mask;
+
+      while (e->stamps[slot] == e->gen && e->keys[slot] != w)
+        slot = (slot + 1) & e->mask;
+      if (e->stamps[slot] != e->gen)
+        {
+          if (k >= G_MAXUINT16 || 8 * (gsize) (k + 1) + 2 * (gsize) n >= 8 * (gsize) n)
+            {
+              k = n + 1;   /* no dictionary */
+              break;
+            }
+          e->stamps[slot] = e->gen;
+          e->keys[slot] = w;
+          e->values[slot] = (guint16) k;
+          e->dict[k++] = w;
+        }
+      e->index[i] = e->values[slot];
+    }
+
+  sizes[MODE_CONST] = k == 1 ? 8 : G_MAXSIZE;
+  sizes[MODE_DICT8] = k <= 256 ? 8 * (gsize) k + n : G_MAXSIZE;
+  sizes[MODE_DICT16] = k <= n ? 8 * (gsize) k + 2 * (gsize) n : G_MAXSIZE;
+  sizes[MODE_RAW] = 8 * (gsize) n;
+  mode = MODE_RAW;
+  for (int m = MODE_DICT16; m >= MODE_CONST; m--)
+    if (sizes[m] <= sizes[mode])
+      mode = m;
+
+  g_byte_array_append (out, (const guint8 *) "\0\0\0", 4);
+  out->data[out->len - 4] = mode;
+  switch (mode)
+    {
+    case MODE_CONST:
+      put_u32 (out, 1);
+      g_byte_array_append (out, (const guint8 *) e->dict, 8);
+      break;
+    case MODE_DICT8:
+      put_u32 (out, k);
+      g_byte_array_append (out, (const guint8 *) e->dict, 8 * k);
+      {
+        guint at = out->len;
+
+        g_byte_array_set_size (out, at + n);
+        for (guint i = 0; i < n; i++)
+          out->data[at + i] = (guint8) e->index[i];
+      }
+      break;
+    case MODE_DICT16:
+      put_u32 (out, k);
+      g_byte_array_append (out, (const guint8 *) e->dict, 8 * k);
+      g_byte_array_append (out, (const guint8 *) e->index, 2 * n);
+      break;
+    default:
+      put_u32 (out, n);
+      {
+        guint at = out->len;
+
+        g_byte_array_set_size (out, at + 8 * n);
+        for (guint i = 0; i < n; i++)
+          {
+            guint64 w = get_word (rows, i, col);
+            memcpy (out->data + at + 8 * i, &w, 8);
+          }
+      }
+      break;
+    }
+}
+
+GBytes *
+_qualify_results_encode (const QualifyResult *rows,
+                         guint                n)
+{
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (HEADER_SIZE + 10 * n + 256);
+  guint32 magic = MAGIC;
+  guint64 sum;
+  Encoder e;
+
+  g_return_val_if_fail (n >= 1 && n <= MAX_ROWS, NULL);
+
+  g_byte_array_append (out, (const guint8 *) &magic, 4);
+  put_u32 (out, n);
+  g_byte_array_append (out, (const guint8 *) &rows[0].lead_id, 8);
+  g_byte_array_set_size (out, HEADER_SIZE);
+
+  encoder_init (&e, n);
+  for (int col = 0; col < N_COLS; col++)
+    encode_column (&e, out, rows, n, col);
+  encoder_clear (&e);
+
+  sum = _qualify_store_checksum (out->data + HEADER_SIZE, out->len - HEADER_SIZE);
+  memcpy (out->data + 16, &sum, 8);
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* Decoding */
+
+gboolean
+_qualify_results_decode (const guint8   *data,
+                         gsize           len,
+                         QualifyResult **out_rows,
+                         guint          *out_n)
+{
+  g_autofree QualifyResult *rows = NULL;
+  const guint8 *p, *end = data + len;
+  guint32 magic, n;
+  guint64 sum;
+  gint64 first;
+
+  *out_rows = NULL;
+  *out_n = 0;
+  if (len < HEADER_SIZE)
+    return FALSE;
+  memcpy (&magic, data, 4);
+  memcpy (&n, data + 4, 4);
+  memcpy (&first, data + 8, 8);
+  memcpy (&sum, data + 16, 8);
+  if (magic != MAGIC || n == 0 || n > MAX_ROWS ||
+      _qualify_store_checksum (data + HEADER_SIZE, len - HEADER_SIZE) != sum)
+    return FALSE;
+
+  rows = g_new0 (QualifyResult, n);
+  rows[0].lead_id = first;
+  p = data + HEADER_SIZE;
+  for (int col = 0; col < N_COLS; col++)
+    {
+      guint8 mode;
+      guint32 k;
+      const guint8 *dict;
+
+      if (end - p < 8)
+        return FALSE;
+      mode = p[0];
+      memcpy (&k, p + 4, 4);
+      p += 8;
+      if (k == 0 || k > n || (gsize) (end - p) < 8 * (gsize) k)
+        return FALSE;
+      dict = p;
+      p += 8 * (gsize) k;
+
+      for (guint i = 0; i < n; i++)
+        {
+          guint idx;
+          guint64 w;
+
+          switch (mode)
+            {
+            case MODE_CONST:
+              idx = 0;
+              break;
+            case MODE_DICT8:
+              if (i == 0 && (gsize) (end - p) < n)
+                return FALSE;
+              idx = p[i];
+              break;
+            case MODE_DICT16:
+              if (i == 0 && (gsize) (end - p) < 2 * (gsize) n)
+                return FALSE;
+              {
+                guint16 v;
+                memcpy (&v, p + 2 * i, 2);
+                idx = v;
+              }
+              break;
+            case MODE_RAW:
+              if (k != n)
+                return FALSE;
+              idx = i;
+              break;
+            default:
+              return FALSE;
+            }
+          if (idx >= k)
+            return FALSE;
+          memcpy (&w, dict + 8 * idx, 8);
+
+          /* lead ids strictly ascending, statuses known */
+          if (col == COL_LEAD && (w == 0 || w > (guint64) G_MAXINT64 ||
+                                  (i == 0 ? w != 1 : rows[i - 1].lead_id > G_MAXINT64 - (gint64) w)))
+            return FALSE;
+          if (col == COL_STATUS && (w == QUALIFY_STATUS_NONE || w >= QUALIFY_N_STATUSES))
+            return FALSE;
+          set_word (rows, i, col, w);
+        }
+
+      if (mode == MODE_DICT8)
+        p += n;
+      else if (mode == MODE_DICT16)
+        p += 2 * (gsize) n;
+    }
+  if (p != end)
+    return FALSE;
+
+  *out_rows = g_steal_pointer (&rows);
+  *out_n = n;
+  return TRUE;
+}
+
+static gboolean
+damaged_error (QualifyStore  *store,
+               gint64         first_lead_id,
+               GError       **error)
+{
+  g_set_error (error, QUALIFY_STORE_ERROR, QUALIFY_STORE_ERROR_FAILED,
+               _("The stored results of “%s” are damaged (the block from lead %" G_GINT64_FORMAT
+                 "); nothing was changed. Restore the workspace from a backup."),
+               qualify_store_get_path (store), first_lead_id);
+  return FALSE;
+}
+
+gboolean
+_qualify_results_foreach_block (QualifyStore            *store,
+                                QualifyResultsBlockFunc  func,
+                                gpointer                 user_data,
+                                GError                 **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!(stmt = _qualify_store_prepare (store, "SELECT first_lead_id, data FROM result_blocks"
+                                              " ORDER BY first_lead_id", error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 first = sqlite3_column_int64 (stmt, 0);
+      g_autoptr(GBytes) data = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+      g_autofree QualifyResult *rows = NULL;
+      guint n;
+      gsize len;
+      const guint8 *bytes = g_bytes_get_data (data, &len);
+
+      if (!_qualify_results_decode (bytes, len, &rows, &n) || rows[0].lead_id != first)
+        return damaged_error (store, first, error);
+      if (!func (first, data, rows, n, user_data, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return _qualify_store_set_error (store, rc, _("Could not read the stored results"), error);
+
+  return TRUE;
+}
+
+/* Inserts or replaces the row of block @rows (packed: @data, or packed here). */
+static int
+block_put (sqlite3              *db,
+           sqlite3_stmt        **cache,
+           const QualifyResult  *rows,
+           guint                 n,
+           GBytes               *data)
+{
+  g_autoptr(GBytes) local = NULL;
+  gsize len;
+  const guint8 *bytes;
+  int rc;
+
+  if (data == NULL)
+    data = local = _qualify_results_encode (rows, n);
+  if (*cache == NULL &&
+      (rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO result_blocks (first_lead_id, last_lead_id, n, data)"
+                                    " VALUES (?1, ?2, ?3, ?4)", -1, cache, NULL)) != SQLITE_OK)
+    return rc;
+
+  bytes = g_bytes_get_data (data, &len);
+  sqlite3_bind_int64 (*cache, 1, rows[0].lead_id);
+  sqlite3_bind_int64 (*cache, 2, rows[n - 1].lead_id);
+  sqlite3_bind_int64 (*cache, 3, n);
+  sqlite3_bind_blob64 (*cache, 4, bytes, len, SQLITE_STATIC);
+  rc = sqlite3_step (*cache);
+  sqlite3_reset (*cache);
+  sqlite3_clear_bindings (*cache);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int
+block_delete (sqlite3 *db,
+              gint64   first_lead_id)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if ((rc = sqlite3_prepare_v2 (db, "DELETE FROM result_blocks WHERE first_lead_id = ?", -1, &stmt, NULL)) != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64 (stmt, 1, first_lead_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+gboolean
+_qualify_results_put_block (QualifyStore         *store,
+                            sqlite3_stmt        **cache,
+                            const QualifyResult  *rows,
+                            guint                 n,
+                            GBytes               *data,
+                            GError              **error)
+{
+  int rc;
+
+  g_return_val_if_fail (n >= 1, FALSE);
+
+  if ((rc = block_put (_qualify_store_get_db (store), cache, rows, n, data)) != SQLITE_OK)
+    return _qualify_store_set_error (store, rc, _("Could not save scores"), error);
+  return TRUE;
+}
+
+gboolean
+_qualify_results_delete_block (QualifyStore  *store,
+                               gint64         first_lead_id,
+                               GError       **error)
+{
+  int rc;
+
+  if ((rc = block_delete (_qualify_store_get_db (store), first_lead_id)) != SQLITE_OK)
+    return _qualify_store_set_error (store, rc, _("Could not save scores"), error);
+  return TRUE;
+}
+
+/* The virtual table */
+
+enum
+{
+  VCOL_LEAD_ID,
+  VCOL_FIT,
+  VCOL_ENGAGEMENT,
+  VCOL_SCORE,
+  VCOL_GRADE,
+  VCOL_STATUS,
+  VCOL_MQL_AT,
+  VCOL_SQL_AT,
+  VCOL_SCORED_AT,
+  VCOL_MODEL_VERSION,
+};
+
+typedef struct
+{
+  sqlite3_vtab  base;
+  sqlite3      *db;
+  sqlite3_stmt *lookup;    /* the block holding a lead id; reset after each use */
+  guint64       writes;    /* bumped by every xUpdate, so cursors drop stale blocks */
+} ResultsTable;
+
+typedef struct
+{
+  sqlite3_vtab_cursor  base;
+  sqlite3_stmt        *scan;      /* every block in lead order */
+  QualifyResult       *rows;      /* the decoded block */
+  guint                n;
+  guint                i;
+  guint64              writes;    /* ResultsTable.writes when decoded */
+  gboolean             lookup;
+  gboolean             eof;
+} ResultsCursor;
+
+static int
+results_set_error (sqlite3_vtab *vtab,
+                   int           rc,
+                   const char   *format,
+                   ...) G_GNUC_PRINTF (3, 4);
+
+static int
+results_set_error (sqlite3_vtab *vtab,
+                   int           rc,
+                   const char   *format,
+                   ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  sqlite3_free (vtab->zErrMsg);
+  vtab->zErrMsg = sqlite3_vmprintf (format, args);
+  va_end (args);
+  return rc;
+}
+
+static int
+results_connect (sqlite3             *db,
+                 void                *aux,
+                 int                  argc,
+                 const char * const  *argv,
+                 sqlite3_vtab       **out,
+                 char               **err)
+{
+  ResultsTable *t;
+  int rc;
+
+  rc = sqlite3_declare_vtab (db, "CREATE TABLE x(lead_id INTEGER, fit REAL, engagement REAL,"
+                                 " score REAL, grade TEXT, status TEXT, mql_at INTEGER,"
+                                 " sql_at INTEGER, scored_at INTEGER, model_version INTEGER)");
+  if (rc != SQLITE_OK)
+    return rc;
+  /* It reads and writes nothing but result_blocks: safe in triggers. */
+  sqlite3_vtab_config (db, SQLITE_VTAB_INNOCUOUS);
+
+  t = sqlite3_malloc (sizeof *t);
+  if (t == NULL)
+    return SQLITE_NOMEM;
+  memset (t, 0, sizeof *t);
+  t->db = db;
+  *out = &t->base;
+  return SQLITE_OK;
+}
+
+static int
+results_disconnect (sqlite3_vtab *vtab)
+{
+  ResultsTable *t = (ResultsTable *) vtab;
+
+  sqlite3_finalize (t->lookup);
+  sqlite3_free (t);
+  return SQLITE_OK;
+}
+
+static int
+results_best_index (sqlite3_vtab       *vtab,
+                    sqlite3_index_info *info)
+{
+  int eq = -1;
+
+  for (int c = 0; c < info->nConstraint; c++)
+    {
+      const struct sqlite3_index_constraint *con = &info->aConstraint[c];
+
+      if (con->usable && con->op == SQLITE_INDEX_CONSTRAINT_EQ &&
+          (con->iColumn == VCOL_LEAD_ID || con->iColumn == -1))
+        {
+          eq = c;
+          break;
+        }
+    }
+
+  if (eq >= 0)
+    {
+      info->aConstraintUsage[eq].argvIndex = 1;
+      info->aConstraintUsage[eq].omit = 1;
+      info->idxNum = 1;
+      info->estimatedCost = 10;
+      info->estimatedRows = 1;
+      info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+    }
+  else
+    {
+      info->idxNum = 0;
+      info->estimatedCost = 1e6;
+      info->estimatedRows = 1000000;
+    }
+
+  /* rows come in lead order */
+  if (info->nOrderBy == 1 && !info->aOrderBy[0].desc &&
+      (info->aOrderBy[0].iColumn == VCOL_LEAD_ID || info->aOrderBy[0].iColumn == -1))
+    info->orderByConsumed = 1;
+
+  return SQLITE_OK;
+}
+
+static int
+results_open (sqlite3_vtab         *vtab,
+              sqlite3_vtab_cursor **out)
+{
+  ResultsCursor *c = sqlite3_malloc (sizeof *c);
+
+  if (c == NULL)
+    return SQLITE_NOMEM;
+  memset (c, 0, sizeof *c);
+  c->eof = TRUE;
+  *out = &c->base;
+  return SQLITE_OK;
+}
+
+static int
+results_close (sqlite3_vtab_cursor *cursor)
+{
+  ResultsCursor *c = (ResultsCursor *) cursor;
+
+  sqlite3_finalize (c->scan);
+  g_free (c->rows);
+  sqlite3_free (c);
+  return SQLITE_OK;
+}
+
+/* Decodes the block of the statement's current row into the cursor. */
+static int
+cursor_load_block (ResultsCursor *c,
+                   sqlite3_stmt  *stmt)
+{
+  ResultsTable *t = (ResultsTable *) c->base.pVtab;
+  gint64 first = sqlite3_column_int64 (stmt, 0);
+  const guint8 *data = sqlite3_column_blob (stmt, 1);
+  gsize len = sqlite3_column_bytes (stmt, 1);
+
+  g_clear_pointer (&c->rows, g_free);
+  c->n = 0;
+  if (!_qualify_results_decode (data, len, &c->rows, &c->n) || c->rows[0].lead_id != first)
+    return results_set_error (&t->base, SQLITE_CORRUPT,
+                              "the stored results are damaged (block from lead %lld)", (long long) first);
+  c->writes = t->writes;
+  return SQLITE_OK;
+}
+
+static gboolean
+cursor_find (ResultsCursor *c,
+             gint64         id,
+             guint         *index)
+{
+  guint lo = 0, hi = c->n;
+
+  if (c->rows == NULL || id < c->rows[0].lead_id || id > c->rows[c->n - 1].lead_id)
+    return FALSE;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (c->rows[mid].lead_id < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  *index = lo;
+  return lo < c->n && c->rows[lo].lead_id == id;
+}
+
+/* Points the cursor at lead @id (eof when it has no result). */
+static int
+cursor_lookup (ResultsCursor *c,
+               gint64         id)
+{
+  ResultsTable *t = (ResultsTable *) c->base.pVtab;
+  guint index;
+  int rc;
+
+  c->eof = TRUE;
+  if (c->rows != NULL && c->writes == t->writes && id >= c->rows[0].lead_id &&
+      id <= c->rows[c->n - 1].lead_id)
+    {
+      if (cursor_find (c, id, &index))
+        {
+          c->i = index;
+          c->eof = FALSE;
+        }
+      return SQLITE_OK;
+    }
+
+  if (t->lookup == NULL &&
+      (rc = sqlite3_prepare_v2 (t->db, "SELECT first_lead_id, data FROM result_blocks"
+                                       " WHERE first_lead_id <= ?1 ORDER BY first_lead_id DESC LIMIT 1",
+                                -1, &t->lookup, NULL)) != SQLITE_OK)
+    return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
+
+  sqlite3_bind_int64 (t->lookup, 1, id);
+  rc = sqlite3_step (t->lookup);
+  if (rc == SQLITE_ROW)
+    rc = cursor_load_block (c, t->lookup);
+  else if (rc == SQLITE_DONE)
+    {
+      g_clear_pointer (&c->rows, g_free);
+      c->n = 0;
+      rc = SQLITE_OK;
+    }
+  else
+    results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
+  sqlite3_reset (t->lookup);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  if (cursor_find (c, id, &index))
+    {
+      c->i = index;
+      c->eof = FALSE;
+    }
+  return SQLITE_OK;
+}
+
+/* Steps the scan to its next block (eof after the last). */
+static int
+cursor_next_block (ResultsCursor *c)
+{
+  ResultsTable *t = (ResultsTable *) c->base.pVtab;
+  int rc = sqlite3_step (c->scan);
+
+  c->i = 0;
+  if (rc == SQLITE_ROW)
+    {
+      c->eof = FALSE;
+      return cursor_load_block (c, c->scan);
+    }
+  c->eof = TRUE;
+  if (rc != SQLITE_DONE)
+    return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
+  return SQLITE_OK;
+}
+
+static int
+results_filter (sqlite3_vtab_cursor  *cursor,
+                int                   idx_num,
+                const char           *idx_str,
+                int                   argc,
+                sqlite3_value       **argv)
+{
+  ResultsCursor *c = (ResultsCursor *) cursor;
+  ResultsTable *t = (ResultsTable *) cursor->pVtab;
+  int rc;
+
+  c->lookup = idx_num == 1;
+  if (c->lookup)
+    {
+      if (argc < 1 || sqlite3_value_numeric_type (argv[0]) != SQLITE_INTEGER)
+        {
+          c->eof = TRUE;   /* a lead id is an integer: nothing else matches */
+          return SQLITE_OK;
+        }
+      return cursor_lookup (c, sqlite3_value_int64 (argv[0]));
+    }
+
+  if (c->scan == NULL &&
+      (rc = sqlite3_prepare_v2 (t->db, "SELECT first_lead_id, data FROM result_blocks ORDER BY first_lead_id",
+                                -1, &c->scan, NULL)) != SQLITE_OK)
+    return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
+  sqlite3_reset (c->scan);
+  return cursor_next_block (c);
+}
+
+static int
+results_next (sqlite3_vtab_cursor *cursor)
+{
+  ResultsCursor *c = (ResultsCursor *) cursor;
+
+  if (c->lookup)
+    {
+      c->eof = TRUE;
+      return SQLITE_OK;
+    }
+  if (++c->i < c->n)
+    return SQLITE_OK;
+  return cursor_next_block (c);
+}
+
+static int
+results_eof (sqlite3_vtab_cursor *cursor)
+{
+  return ((ResultsCursor *) cursor)->eof;
+}
+
+static int
+results_column (sqlite3_vtab_cursor *cursor,
+                sqlite3_context     *ctx,
+                int                  column)
+{
+  ResultsCursor *c = (ResultsCursor *) cursor;
+  const QualifyResult *r = &c->rows[c->i];
+
+  switch (column)
+    {
+    case VCOL_LEAD_ID:
+      sqlite3_result_int64 (ctx, r->lead_id);
+      break;
+    case VCOL_FIT:
+      sqlite3_result_double (ctx, r->fit);
+      break;
+    case VCOL_ENGAGEMENT:
+      sqlite3_result_double (ctx, r->engagement);
+      break;
+    case VCOL_SCORE:
+      sqlite3_result_double (ctx, r->fit + r->engagement);
+      break;
+    case VCOL_GRADE:
+      sqlite3_result_text (ctx, r->grade, -1, SQLITE_TRANSIENT);
+      break;
+    case VCOL_STATUS:
+      sqlite3_result_text (ctx, qualify_status_to_string (r->status), -1, SQLITE_STATIC);
+      break;
+    case VCOL_MQL_AT:
+      if (r->mql_at) sqlite3_result_int64 (ctx, r->mql_at); else sqlite3_result_null (ctx);
+      break;
+    case VCOL_SQL_AT:
+      if (r->sql_at) sqlite3_result_int64 (ctx, r->sql_at); else sqlite3_result_null (ctx);
+      break;
+    case VCOL_SCORED_AT:
+      sqlite3_result_int64 (ctx, r->scored_at);
+      break;
+    case VCOL_MODEL_VERSION:
+      if (r->model_version) sqlite3_result_int64 (ctx, r->model_version); else sqlite3_result_null (ctx);
+      break;
+    default:
+      sqlite3_result_null (ctx);
+      break;
+    }
+
+  return SQLITE_OK;
+}
+
+static int
+results_rowid (sqlite3_vtab_cursor *cursor,
+               sqlite3_int64       *rowid)
+{
+  ResultsCursor *c = (ResultsCursor *) cursor;
+
+  *rowid = c->rows[c->i].lead_id;
+  return SQLITE_OK;
+}
+
+/* Deletes the result of one lead: its block is written again without it. */
+static int
+results_delete (ResultsTable *t,
+                gint64        id)
+{
+  ResultsCursor c = { { &t->base }, NULL, NULL, 0, 0, 0, TRUE, TRUE };
+  gint64 first;
+  int rc;
+
+  if ((rc = cursor_lookup (&c, id)) != SQLITE_OK || c.eof)
+    {
+      g_free (c.rows);
+      return rc;
+    }
+
+  first = c.rows[0].lead_id;
+  memmove (&c.rows[c.i], &c.rows[c.i + 1], (c.n - c.i - 1) * sizeof *c.rows);
+  c.n--;
+  t->writes++;
+
+  if (c.n == 0 || c.rows[0].lead_id != first)
+    rc = block_delete (t->db, first);
+  if (rc == SQLITE_OK && c.n > 0)
+    {
+      sqlite3_stmt *put = NULL;
+
+      rc = block_put (t->db, &put, c.rows, c.n, NULL);
+      sqlite3_finalize (put);
+    }
+  g_free (c.rows);
+  if (rc != SQLITE_OK)
+    return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
+  return SQLITE_OK;
+}
+
+static int
+results_update (sqlite3_vtab   *vtab,
+                int             argc,
+                sqlite3_value **argv,
+                sqlite3_int64  *rowid)
+{
+  if (argc == 1 && sqlite3_value_type (argv[0]) != SQLITE_NULL)
+    return results_delete ((ResultsTable *) vtab, sqlite3_value_int64 (argv[0]));
+
+  return results_set_error (vtab, SQLITE_READONLY,
+                            "results are written by scoring (qualify-cli score); rows can only be deleted");
+}
+
+static const sqlite3_module results_module = {
+  .iVersion = 1,
+  .xCreate = results_connect,
+  .xConnect = results_connect,
+  .xBestIndex = results_best_index,
+  .xDisconnect = results_disconnect,
+  .xDestroy = results_disconnect,
+  .xOpen = results_open,
+  .xClose = results_close,
+  .xFilter = results_filter,
+  .xNext = results_next,
+  .xEof = results_eof,
+  .xColumn = results_column,
+  .xRowid = results_rowid,
+  .xUpdate = results_update,
+};
+
+int
+_qualify_results_create_module (sqlite3 *db)
+{
+  return sqlite3_create_module_v2 (db, "qualify_results", &results_module, NULL, NULL);
+}
+
+static int
+results_auto_extension (sqlite3                           *db,
+                        char                             **err,
+                        const struct sqlite3_api_routines *api)
+{
+  return _qualify_results_create_module (db);
+}
+
+void
+_qualify_results_register_module (void)
+{
+  /* does nothing when already registered */
+  sqlite3_auto_extension ((void (*) (void)) (void *) results_auto_extension);
+}
+
+/* Migration */
+
+gboolean
+_qualify_results_migrate (QualifyStore  *store,
+                          GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) put = NULL;
+  g_autofree QualifyResult *rows = g_new0 (QualifyResult, QUALIFY_RESULTS_BLOCK);
+  guint n = 0;
+  int rc;
+
+  if (!(stmt = _qualify_store_prepare (store,
+                                       "SELECT lead_id, fit, engagement, grade, status, coalesce(mql_at, 0),"
+                                       " coalesce(sql_at, 0), scored_at, coalesce(model_version, 0)"
+                                       " FROM results ORDER BY lead_id", error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      QualifyResult *r = &rows[n];
+      const char *grade = (const char *) sqlite3_column_text (stmt, 3);
+
+      memset (r, 0, sizeof *r);
+      r->lead_id = sqlite3_column_int64 (stmt, 0);
+      r->fit = sqlite3_column_double (stmt, 1);
+      r->engagement = sqlite3_column_double (stmt, 2);
+      g_strlcpy (r->grade, grade ? grade : "", sizeof r->grade);
+      if (!qualify_status_from_string ((const char *) sqlite3_column_text (stmt, 4), &r->status) ||
+          r->status == QUALIFY_STATUS_NONE)
+        r->status = QUALIFY_STATUS_LEAD;
+      r->mql_at = sqlite3_column_int64 (stmt, 5);
+      r->sql_at = sqlite3_column_int64 (stmt, 6);
+      r->scored_at = sqlite3_column_int64 (stmt, 7);
+      r->model_version = sqlite3_column_int64 (stmt, 8);
+
+      if (++n == QUALIFY_RESULTS_BLOCK)
+        {
+          if (!_qualify_results_put_block (store, &put, rows, n, NULL, error))
+            return FALSE;
+          n = 0;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return _qualify_store_set_error (store, rc, _("Could not read the results to upgrade"), error);
+  if (n > 0 && !_qualify_results_put_block (store, &put, rows, n, NULL, error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&put, sqlite3_finalize);
+
+  return _qualify_store_exec (store,
+                              "DROP TABLE results;"
+                              "CREATE VIRTUAL TABLE results USING qualify_results;",
+                              error);
+}
