@@ -33,10 +33,10 @@
  *   results(lead_id, fit, engagement, score, grade, status, mql_at, sql_at,
  *           scored_at, model_version)       rowid = lead_id
  *
- * A lookup by lead_id decodes one block (and the cursor keeps it for the next
- * lookup, so a join walking leads in order decodes each block once); anything
- * else scans the blocks in lead order. Rows can be deleted (the trigger on
- * leads does), not inserted or updated: results are written by scoring.
+ * A lookup by lead_id finds its row in a snapshot of the blocks (see the
+ * virtual table below); anything else scans the blocks in lead order. Rows
+ * can be deleted (the trigger on leads does), not inserted or updated:
+ * results are written by scoring.
  *
  * A block: a header (magic u32, n u32, first lead id i64, checksum u64 of the
  * rest), then one section per column of 8-byte words (host byte order):
@@ -92,27 +92,6 @@ get_word (const QualifyResult *rows,
     case COL_SQL_AT:        return (guint64) rows[i].sql_at;
     case COL_SCORED_AT:     return (guint64) rows[i].scored_at;
     case COL_MODEL_VERSION: return (guint64) rows[i].model_version;
-    default:                g_assert_not_reached ();
-    }
-}
-
-static inline void
-set_word (QualifyResult *rows,
-          guint          i,
-          int            col,
-          guint64        w)
-{
-  switch (col)
-    {
-    case COL_LEAD:          rows[i].lead_id = (i == 0 ? rows[0].lead_id - 1 : rows[i - 1].lead_id) + (gint64) w; break;
-    case COL_FIT:           memcpy (&rows[i].fit, &w, 8); break;
-    case COL_ENGAGEMENT:    memcpy (&rows[i].engagement, &w, 8); break;
-    case COL_GRADE:         memcpy (rows[i].grade, &w, 8); rows[i].grade[7] = '\0'; break;
-    case COL_STATUS:        rows[i].status = (QualifyStatus) w; break;
-    case COL_MQL_AT:        rows[i].mql_at = (gint64) w; break;
-    case COL_SQL_AT:        rows[i].sql_at = (gint64) w; break;
-    case COL_SCORED_AT:     rows[i].scored_at = (gint64) w; break;
-    case COL_MODEL_VERSION: rows[i].model_version = (gint64) w; break;
     default:                g_assert_not_reached ();
     }
 }
@@ -275,106 +254,236 @@ _qualify_results_encode (const QualifyResult *rows,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-/* Decoding */
+/* Decoding: a block is checked once as a whole (checksum, every index and
+ * word in range), then any row can be read straight from its sections. */
 
-gboolean
-_qualify_results_decode (const guint8   *data,
-                         gsize           len,
-                         QualifyResult **out_rows,
-                         guint          *out_n)
+typedef struct
 {
-  g_autofree QualifyResult *rows = NULL;
-  const guint8 *p, *end = data + len;
+  gint64        first;
+  gint64        last;
+  guint         n;
+  GBytes       *data;
+  guint8        mode[N_COLS];
+  guint32       k[N_COLS];
+  const guint8 *dict[N_COLS];
+  const guint8 *index[N_COLS];   /* DICT8 / DICT16 */
+  gint64       *ids;             /* per row, unless the ids are first + i */
+} Block;
+
+static void
+block_clear (Block *b)
+{
+  g_clear_pointer (&b->data, g_bytes_unref);
+  g_clear_pointer (&b->ids, g_free);
+}
+
+static inline guint64
+block_word (const Block *b,
+            int          col,
+            guint        i)
+{
+  guint64 w;
+  guint idx;
+
+  switch (b->mode[col])
+    {
+    case MODE_CONST:  idx = 0; break;
+    case MODE_DICT8:  idx = b->index[col][i]; break;
+    case MODE_DICT16: { guint16 v; memcpy (&v, b->index[col] + 2 * i, 2); idx = v; } break;
+    default:          idx = i; break;
+    }
+  memcpy (&w, b->dict[col] + 8 * (gsize) idx, 8);
+  return w;
+}
+
+static inline gint64
+block_lead_id (const Block *b,
+               guint        i)
+{
+  return b->ids != NULL ? b->ids[i] : b->first + (gint64) i;
+}
+
+/* Takes a reference on @data; FALSE (and @b cleared) when it is damaged. */
+static gboolean
+block_parse (GBytes *data,
+             Block  *b)
+{
+  gsize len;
+  const guint8 *start = g_bytes_get_data (data, &len);
+  const guint8 *p, *end = start + len;
   guint32 magic, n;
   guint64 sum;
-  gint64 first;
+  gint64 id;
 
-  *out_rows = NULL;
-  *out_n = 0;
+  memset (b, 0, sizeof *b);
   if (len < HEADER_SIZE)
     return FALSE;
-  memcpy (&magic, data, 4);
-  memcpy (&n, data + 4, 4);
-  memcpy (&first, data + 8, 8);
-  memcpy (&sum, data + 16, 8);
+  memcpy (&magic, start, 4);
+  memcpy (&n, start + 4, 4);
+  memcpy (&b->first, start + 8, 8);
+  memcpy (&sum, start + 16, 8);
   if (magic != MAGIC || n == 0 || n > MAX_ROWS ||
-      _qualify_store_checksum (data + HEADER_SIZE, len - HEADER_SIZE) != sum)
+      _qualify_store_checksum (start + HEADER_SIZE, len - HEADER_SIZE) != sum)
     return FALSE;
+  b->n = n;
 
-  rows = g_new0 (QualifyResult, n);
-  rows[0].lead_id = first;
-  p = data + HEADER_SIZE;
+  p = start + HEADER_SIZE;
   for (int col = 0; col < N_COLS; col++)
     {
-      guint8 mode;
+      gsize index_size;
       guint32 k;
-      const guint8 *dict;
 
       if (end - p < 8)
         return FALSE;
-      mode = p[0];
+      b->mode[col] = p[0];
       memcpy (&k, p + 4, 4);
       p += 8;
       if (k == 0 || k > n || (gsize) (end - p) < 8 * (gsize) k)
         return FALSE;
-      dict = p;
+      b->k[col] = k;
+      b->dict[col] = p;
       p += 8 * (gsize) k;
 
-      for (guint i = 0; i < n; i++)
+      switch (b->mode[col])
         {
-          guint idx;
-          guint64 w;
+        case MODE_CONST:  index_size = 0; break;
+        case MODE_DICT8:  index_size = n; break;
+        case MODE_DICT16: index_size = 2 * (gsize) n; break;
+        case MODE_RAW:    index_size = 0; if (k != n) return FALSE; break;
+        default:          return FALSE;
+        }
+      if ((gsize) (end - p) < index_size)
+        return FALSE;
+      b->index[col] = p;
+      p += index_size;
 
-          switch (mode)
-            {
-            case MODE_CONST:
-              idx = 0;
-              break;
-            case MODE_DICT8:
-              if (i == 0 && (gsize) (end - p) < n)
-                return FALSE;
-              idx = p[i];
-              break;
-            case MODE_DICT16:
-              if (i == 0 && (gsize) (end - p) < 2 * (gsize) n)
-                return FALSE;
+      /* every index in its dictionary */
+      if (b->mode[col] == MODE_DICT8 || b->mode[col] == MODE_DICT16)
+        for (guint i = 0; i < n; i++)
+          {
+            guint idx;
+
+            if (b->mode[col] == MODE_DICT8)
+              idx = b->index[col][i];
+            else
               {
                 guint16 v;
-                memcpy (&v, p + 2 * i, 2);
+                memcpy (&v, b->index[col] + 2 * i, 2);
                 idx = v;
               }
-              break;
-            case MODE_RAW:
-              if (k != n)
-                return FALSE;
-              idx = i;
-              break;
-            default:
+            if (idx >= k)
               return FALSE;
-            }
-          if (idx >= k)
-            return FALSE;
-          memcpy (&w, dict + 8 * idx, 8);
-
-          /* lead ids strictly ascending, statuses known */
-          if (col == COL_LEAD && (w == 0 || w > (guint64) G_MAXINT64 ||
-                                  (i == 0 ? w != 1 : rows[i - 1].lead_id > G_MAXINT64 - (gint64) w)))
-            return FALSE;
-          if (col == COL_STATUS && (w == QUALIFY_STATUS_NONE || w >= QUALIFY_N_STATUSES))
-            return FALSE;
-          set_word (rows, i, col, w);
-        }
-
-      if (mode == MODE_DICT8)
-        p += n;
-      else if (mode == MODE_DICT16)
-        p += 2 * (gsize) n;
+          }
     }
   if (p != end)
     return FALSE;
 
-  *out_rows = g_steal_pointer (&rows);
-  *out_n = n;
+  /* statuses known; lead ids strictly ascending */
+  for (guint j = 0; j < b->k[COL_STATUS]; j++)
+    {
+      guint64 w;
+
+      memcpy (&w, b->dict[COL_STATUS] + 8 * j, 8);
+      if (w == QUALIFY_STATUS_NONE || w >= QUALIFY_N_STATUSES)
+        return FALSE;
+    }
+  id = b->first;
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 step = block_word (b, COL_LEAD, i);
+
+      if (i == 0 ? step != 1 : (step == 0 || step > (guint64) G_MAXINT64 || id > G_MAXINT64 - (gint64) step))
+        return FALSE;
+      if (i > 0)
+        id += (gint64) step;
+      if (step != 1 && b->ids == NULL)
+        {
+          b->ids = g_new (gint64, n);
+          for (guint j = 0; j < i; j++)
+            b->ids[j] = b->first + (gint64) j;
+        }
+      if (b->ids != NULL)
+        b->ids[i] = id;
+    }
+  b->last = id;
+  b->data = g_bytes_ref (data);
+
+  return TRUE;
+}
+
+static void
+block_row (const Block   *b,
+           guint          i,
+           QualifyResult *r)
+{
+  guint64 w;
+
+  r->lead_id = block_lead_id (b, i);
+  w = block_word (b, COL_FIT, i);         memcpy (&r->fit, &w, 8);
+  w = block_word (b, COL_ENGAGEMENT, i);  memcpy (&r->engagement, &w, 8);
+  w = block_word (b, COL_GRADE, i);       memcpy (r->grade, &w, 8);
+  r->grade[7] = '\0';
+  r->status = (QualifyStatus) block_word (b, COL_STATUS, i);
+  r->mql_at = (gint64) block_word (b, COL_MQL_AT, i);
+  r->sql_at = (gint64) block_word (b, COL_SQL_AT, i);
+  r->scored_at = (gint64) block_word (b, COL_SCORED_AT, i);
+  r->model_version = (gint64) block_word (b, COL_MODEL_VERSION, i);
+}
+
+/* The row of lead @id, if the block has it. */
+static gboolean
+block_find (const Block *b,
+            gint64       id,
+            guint       *index)
+{
+  guint lo = 0, hi = b->n;
+
+  if (id < b->first || id > b->last)
+    return FALSE;
+  if (b->ids == NULL)
+    {
+      *index = (guint) (id - b->first);
+      return TRUE;
+    }
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (b->ids[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  *index = lo;
+  return lo < b->n && b->ids[lo] == id;
+}
+
+static QualifyResult *
+block_rows (const Block *b)
+{
+  QualifyResult *rows = g_new0 (QualifyResult, b->n);
+
+  for (guint i = 0; i < b->n; i++)
+    block_row (b, i, &rows[i]);
+  return rows;
+}
+
+gboolean
+_qualify_results_decode (const guint8   *data,
+                         gsize           len,
+                         QualifyResult **rows,
+                         guint          *n)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (data, len);
+  Block b;
+
+  *rows = NULL;
+  *n = 0;
+  if (!block_parse (bytes, &b))
+    return FALSE;
+  *rows = block_rows (&b);
+  *n = b.n;
+  block_clear (&b);
   return TRUE;
 }
 
@@ -498,7 +607,16 @@ _qualify_results_delete_block (QualifyStore  *store,
   return TRUE;
 }
 
-/* The virtual table */
+/* The virtual table
+ *
+ * A connection reads every block once into a snapshot (the packed bytes,
+ * about 10 bytes a lead) and answers lookups and scans from it: a join from
+ * leads in any order (the planner may walk them by email) finds each row in
+ * a few nanoseconds instead of decoding a block per lead. The snapshot is
+ * taken again when the workspace changed: another connection committed
+ * (SQLITE_FCNTL_DATA_VERSION), this connection changed rows
+ * (sqlite3_total_changes64) or deleted a result through the table. Cursors
+ * keep the snapshot they started with. */
 
 enum
 {
@@ -516,23 +634,47 @@ enum
 
 typedef struct
 {
+  gatomicrefcount  ref;
+  GArray          *blocks;        /* Block, in lead order */
+  unsigned int     data_version;
+  sqlite3_int64    total_changes;
+  guint64          writes;
+} Snapshot;
+
+typedef struct
+{
   sqlite3_vtab  base;
   sqlite3      *db;
-  sqlite3_stmt *lookup;    /* the block holding a lead id; reset after each use */
-  guint64       writes;    /* bumped by every xUpdate, so cursors drop stale blocks */
+  Snapshot     *snapshot;
+  guint64       writes;           /* bumped by every delete through the table */
 } ResultsTable;
 
 typedef struct
 {
   sqlite3_vtab_cursor  base;
-  sqlite3_stmt        *scan;      /* every block in lead order */
-  QualifyResult       *rows;      /* the decoded block */
-  guint                n;
-  guint                i;
-  guint64              writes;    /* ResultsTable.writes when decoded */
+  Snapshot            *snapshot;
+  guint                block;
+  guint                row;
   gboolean             lookup;
   gboolean             eof;
 } ResultsCursor;
+
+static Snapshot *
+snapshot_ref (Snapshot *s)
+{
+  g_atomic_ref_count_inc (&s->ref);
+  return s;
+}
+
+static void
+snapshot_unref (Snapshot *s)
+{
+  if (s != NULL && g_atomic_ref_count_dec (&s->ref))
+    {
+      g_array_unref (s->blocks);
+      g_free (s);
+    }
+}
 
 static int
 results_set_error (sqlite3_vtab *vtab,
@@ -553,6 +695,87 @@ results_set_error (sqlite3_vtab *vtab,
   vtab->zErrMsg = sqlite3_vmprintf (format, args);
   va_end (args);
   return rc;
+}
+
+/* Makes t->snapshot current (reading the blocks again if anything changed). */
+static int
+results_update_snapshot (ResultsTable *t)
+{
+  Snapshot *s;
+  sqlite3_stmt *stmt = NULL;
+  unsigned int data_version = 0;
+  sqlite3_int64 total_changes = sqlite3_total_changes64 (t->db);
+  int rc;
+
+  sqlite3_file_control (t->db, "main", SQLITE_FCNTL_DATA_VERSION, &data_version);
+  if (t->snapshot != NULL && t->snapshot->data_version == data_version &&
+      t->snapshot->total_changes == total_changes && t->snapshot->writes == t->writes)
+    return SQLITE_OK;
+
+  g_clear_pointer (&t->snapshot, snapshot_unref);
+  if ((rc = sqlite3_prepare_v2 (t->db, "SELECT first_lead_id, data FROM result_blocks ORDER BY first_lead_id",
+                                -1, &stmt, NULL)) != SQLITE_OK)
+    return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
+
+  s = g_new0 (Snapshot, 1);
+  g_atomic_ref_count_init (&s->ref);
+  s->blocks = g_array_new (FALSE, FALSE, sizeof (Block));
+  g_array_set_clear_func (s->blocks, (GDestroyNotify) block_clear);
+  s->data_version = data_version;
+  s->total_changes = total_changes;
+  s->writes = t->writes;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 first = sqlite3_column_int64 (stmt, 0);
+      g_autoptr(GBytes) data = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+      Block b;
+
+      if (!block_parse (data, &b) || b.first != first)
+        {
+          if (b.data != NULL)
+            block_clear (&b);
+          sqlite3_finalize (stmt);
+          snapshot_unref (s);
+          return results_set_error (&t->base, SQLITE_CORRUPT,
+                                    "the stored results are damaged (block from lead %lld)", (long long) first);
+        }
+      g_array_append_val (s->blocks, b);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      snapshot_unref (s);
+      return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
+    }
+
+  t->snapshot = s;
+  return SQLITE_OK;
+}
+
+/* The block that holds lead @id and its row in it. */
+static gboolean
+snapshot_find (Snapshot *s,
+               gint64    id,
+               guint    *block,
+               guint    *row)
+{
+  guint lo = 0, hi = s->blocks->len;
+
+  /* the last block whose first lead is ≤ id */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (s->blocks, Block, mid).first <= id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == 0)
+    return FALSE;
+  *block = lo - 1;
+  return block_find (&g_array_index (s->blocks, Block, lo - 1), id, row);
 }
 
 static int
@@ -588,7 +811,7 @@ results_disconnect (sqlite3_vtab *vtab)
 {
   ResultsTable *t = (ResultsTable *) vtab;
 
-  sqlite3_finalize (t->lookup);
+  snapshot_unref (t->snapshot);
   sqlite3_free (t);
   return SQLITE_OK;
 }
@@ -616,7 +839,7 @@ results_best_index (sqlite3_vtab       *vtab,
       info->aConstraintUsage[eq].argvIndex = 1;
       info->aConstraintUsage[eq].omit = 1;
       info->idxNum = 1;
-      info->estimatedCost = 10;
+      info->estimatedCost = 1;
       info->estimatedRows = 1;
       info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
     }
@@ -654,120 +877,8 @@ results_close (sqlite3_vtab_cursor *cursor)
 {
   ResultsCursor *c = (ResultsCursor *) cursor;
 
-  sqlite3_finalize (c->scan);
-  g_free (c->rows);
+  snapshot_unref (c->snapshot);
   sqlite3_free (c);
-  return SQLITE_OK;
-}
-
-/* Decodes the block of the statement's current row into the cursor. */
-static int
-cursor_load_block (ResultsCursor *c,
-                   sqlite3_stmt  *stmt)
-{
-  ResultsTable *t = (ResultsTable *) c->base.pVtab;
-  gint64 first = sqlite3_column_int64 (stmt, 0);
-  const guint8 *data = sqlite3_column_blob (stmt, 1);
-  gsize len = sqlite3_column_bytes (stmt, 1);
-
-  g_clear_pointer (&c->rows, g_free);
-  c->n = 0;
-  if (!_qualify_results_decode (data, len, &c->rows, &c->n) || c->rows[0].lead_id != first)
-    return results_set_error (&t->base, SQLITE_CORRUPT,
-                              "the stored results are damaged (block from lead %lld)", (long long) first);
-  c->writes = t->writes;
-  return SQLITE_OK;
-}
-
-static gboolean
-cursor_find (ResultsCursor *c,
-             gint64         id,
-             guint         *index)
-{
-  guint lo = 0, hi = c->n;
-
-  if (c->rows == NULL || id < c->rows[0].lead_id || id > c->rows[c->n - 1].lead_id)
-    return FALSE;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (c->rows[mid].lead_id < id)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  *index = lo;
-  return lo < c->n && c->rows[lo].lead_id == id;
-}
-
-/* Points the cursor at lead @id (eof when it has no result). */
-static int
-cursor_lookup (ResultsCursor *c,
-               gint64         id)
-{
-  ResultsTable *t = (ResultsTable *) c->base.pVtab;
-  guint index;
-  int rc;
-
-  c->eof = TRUE;
-  if (c->rows != NULL && c->writes == t->writes && id >= c->rows[0].lead_id &&
-      id <= c->rows[c->n - 1].lead_id)
-    {
-      if (cursor_find (c, id, &index))
-        {
-          c->i = index;
-          c->eof = FALSE;
-        }
-      return SQLITE_OK;
-    }
-
-  if (t->lookup == NULL &&
-      (rc = sqlite3_prepare_v2 (t->db, "SELECT first_lead_id, data FROM result_blocks"
-                                       " WHERE first_lead_id <= ?1 ORDER BY first_lead_id DESC LIMIT 1",
-                                -1, &t->lookup, NULL)) != SQLITE_OK)
-    return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
-
-  sqlite3_bind_int64 (t->lookup, 1, id);
-  rc = sqlite3_step (t->lookup);
-  if (rc == SQLITE_ROW)
-    rc = cursor_load_block (c, t->lookup);
-  else if (rc == SQLITE_DONE)
-    {
-      g_clear_pointer (&c->rows, g_free);
-      c->n = 0;
-      rc = SQLITE_OK;
-    }
-  else
-    results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
-  sqlite3_reset (t->lookup);
-  if (rc != SQLITE_OK)
-    return rc;
-
-  if (cursor_find (c, id, &index))
-    {
-      c->i = index;
-      c->eof = FALSE;
-    }
-  return SQLITE_OK;
-}
-
-/* Steps the scan to its next block (eof after the last). */
-static int
-cursor_next_block (ResultsCursor *c)
-{
-  ResultsTable *t = (ResultsTable *) c->base.pVtab;
-  int rc = sqlite3_step (c->scan);
-
-  c->i = 0;
-  if (rc == SQLITE_ROW)
-    {
-      c->eof = FALSE;
-      return cursor_load_block (c, c->scan);
-    }
-  c->eof = TRUE;
-  if (rc != SQLITE_DONE)
-    return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
   return SQLITE_OK;
 }
 
@@ -782,23 +893,28 @@ results_filter (sqlite3_vtab_cursor  *cursor,
   ResultsTable *t = (ResultsTable *) cursor->pVtab;
   int rc;
 
-  c->lookup = idx_num == 1;
-  if (c->lookup)
+  /* A cursor checks for changes when it starts, and after a delete through
+   * the table; nothing else can change the workspace under a statement. */
+  if (c->snapshot == NULL || c->snapshot->writes != t->writes)
     {
-      if (argc < 1 || sqlite3_value_numeric_type (argv[0]) != SQLITE_INTEGER)
-        {
-          c->eof = TRUE;   /* a lead id is an integer: nothing else matches */
-          return SQLITE_OK;
-        }
-      return cursor_lookup (c, sqlite3_value_int64 (argv[0]));
+      if ((rc = results_update_snapshot (t)) != SQLITE_OK)
+        return rc;
+      g_clear_pointer (&c->snapshot, snapshot_unref);
+      c->snapshot = snapshot_ref (t->snapshot);
     }
 
-  if (c->scan == NULL &&
-      (rc = sqlite3_prepare_v2 (t->db, "SELECT first_lead_id, data FROM result_blocks ORDER BY first_lead_id",
-                                -1, &c->scan, NULL)) != SQLITE_OK)
-    return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
-  sqlite3_reset (c->scan);
-  return cursor_next_block (c);
+  c->lookup = idx_num == 1;
+  c->block = c->row = 0;
+  if (c->lookup)
+    {
+      /* a lead id is an integer: nothing else matches */
+      c->eof = argc < 1 || sqlite3_value_numeric_type (argv[0]) != SQLITE_INTEGER ||
+               !snapshot_find (c->snapshot, sqlite3_value_int64 (argv[0]), &c->block, &c->row);
+      return SQLITE_OK;
+    }
+
+  c->eof = c->snapshot->blocks->len == 0;
+  return SQLITE_OK;
 }
 
 static int
@@ -807,13 +923,13 @@ results_next (sqlite3_vtab_cursor *cursor)
   ResultsCursor *c = (ResultsCursor *) cursor;
 
   if (c->lookup)
+    c->eof = TRUE;
+  else if (++c->row >= g_array_index (c->snapshot->blocks, Block, c->block).n)
     {
-      c->eof = TRUE;
-      return SQLITE_OK;
+      c->row = 0;
+      c->eof = ++c->block >= c->snapshot->blocks->len;
     }
-  if (++c->i < c->n)
-    return SQLITE_OK;
-  return cursor_next_block (c);
+  return SQLITE_OK;
 }
 
 static int
@@ -828,39 +944,55 @@ results_column (sqlite3_vtab_cursor *cursor,
                 int                  column)
 {
   ResultsCursor *c = (ResultsCursor *) cursor;
-  const QualifyResult *r = &c->rows[c->i];
+  const Block *b = &g_array_index (c->snapshot->blocks, Block, c->block);
+  guint i = c->row;
+  guint64 w;
+  double fit, engagement;
+  char grade[8];
 
   switch (column)
     {
     case VCOL_LEAD_ID:
-      sqlite3_result_int64 (ctx, r->lead_id);
+      sqlite3_result_int64 (ctx, block_lead_id (b, i));
       break;
     case VCOL_FIT:
-      sqlite3_result_double (ctx, r->fit);
+      w = block_word (b, COL_FIT, i);
+      memcpy (&fit, &w, 8);
+      sqlite3_result_double (ctx, fit);
       break;
     case VCOL_ENGAGEMENT:
-      sqlite3_result_double (ctx, r->engagement);
+      w = block_word (b, COL_ENGAGEMENT, i);
+      memcpy (&engagement, &w, 8);
+      sqlite3_result_double (ctx, engagement);
       break;
     case VCOL_SCORE:
-      sqlite3_result_double (ctx, r->fit + r->engagement);
+      w = block_word (b, COL_FIT, i);
+      memcpy (&fit, &w, 8);
+      w = block_word (b, COL_ENGAGEMENT, i);
+      memcpy (&engagement, &w, 8);
+      sqlite3_result_double (ctx, fit + engagement);
       break;
     case VCOL_GRADE:
-      sqlite3_result_text (ctx, r->grade, -1, SQLITE_TRANSIENT);
+      w = block_word (b, COL_GRADE, i);
+      memcpy (grade, &w, 8);
+      grade[7] = '\0';
+      sqlite3_result_text (ctx, grade, -1, SQLITE_TRANSIENT);
       break;
     case VCOL_STATUS:
-      sqlite3_result_text (ctx, qualify_status_to_string (r->status), -1, SQLITE_STATIC);
+      sqlite3_result_text (ctx, qualify_status_to_string ((QualifyStatus) block_word (b, COL_STATUS, i)),
+                           -1, SQLITE_STATIC);
       break;
     case VCOL_MQL_AT:
-      if (r->mql_at) sqlite3_result_int64 (ctx, r->mql_at); else sqlite3_result_null (ctx);
-      break;
     case VCOL_SQL_AT:
-      if (r->sql_at) sqlite3_result_int64 (ctx, r->sql_at); else sqlite3_result_null (ctx);
+    case VCOL_MODEL_VERSION:
+      w = block_word (b, column == VCOL_MQL_AT ? COL_MQL_AT : column == VCOL_SQL_AT ? COL_SQL_AT : COL_MODEL_VERSION, i);
+      if (w != 0)
+        sqlite3_result_int64 (ctx, (gint64) w);
+      else
+        sqlite3_result_null (ctx);
       break;
     case VCOL_SCORED_AT:
-      sqlite3_result_int64 (ctx, r->scored_at);
-      break;
-    case VCOL_MODEL_VERSION:
-      if (r->model_version) sqlite3_result_int64 (ctx, r->model_version); else sqlite3_result_null (ctx);
+      sqlite3_result_int64 (ctx, (gint64) block_word (b, COL_SCORED_AT, i));
       break;
     default:
       sqlite3_result_null (ctx);
@@ -876,7 +1008,7 @@ results_rowid (sqlite3_vtab_cursor *cursor,
 {
   ResultsCursor *c = (ResultsCursor *) cursor;
 
-  *rowid = c->rows[c->i].lead_id;
+  *rowid = block_lead_id (&g_array_index (c->snapshot->blocks, Block, c->block), c->row);
   return SQLITE_OK;
 }
 
@@ -885,31 +1017,32 @@ static int
 results_delete (ResultsTable *t,
                 gint64        id)
 {
-  ResultsCursor c = { { &t->base }, NULL, NULL, 0, 0, 0, TRUE, TRUE };
-  gint64 first;
+  g_autofree QualifyResult *rows = NULL;
+  const Block *b;
+  guint block, row, n;
   int rc;
 
-  if ((rc = cursor_lookup (&c, id)) != SQLITE_OK || c.eof)
-    {
-      g_free (c.rows);
-      return rc;
-    }
+  if ((rc = results_update_snapshot (t)) != SQLITE_OK)
+    return rc;
+  if (!snapshot_find (t->snapshot, id, &block, &row))
+    return SQLITE_OK;
 
-  first = c.rows[0].lead_id;
-  memmove (&c.rows[c.i], &c.rows[c.i + 1], (c.n - c.i - 1) * sizeof *c.rows);
-  c.n--;
+  b = &g_array_index (t->snapshot->blocks, Block, block);
+  rows = block_rows (b);
+  n = b->n;
+  memmove (&rows[row], &rows[row + 1], (n - row - 1) * sizeof *rows);
+  n--;
   t->writes++;
 
-  if (c.n == 0 || c.rows[0].lead_id != first)
-    rc = block_delete (t->db, first);
-  if (rc == SQLITE_OK && c.n > 0)
+  if (n == 0 || rows[0].lead_id != b->first)
+    rc = block_delete (t->db, b->first);
+  if (rc == SQLITE_OK && n > 0)
     {
       sqlite3_stmt *put = NULL;
 
-      rc = block_put (t->db, &put, c.rows, c.n, NULL);
+      rc = block_put (t->db, &put, rows, n, NULL);
       sqlite3_finalize (put);
     }
-  g_free (c.rows);
   if (rc != SQLITE_OK)
     return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
   return SQLITE_OK;
