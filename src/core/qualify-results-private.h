@@ -38,6 +38,10 @@ typedef struct
  * same rows always give the same bytes. */
 GBytes   *_qualify_results_encode           (const QualifyResult  *rows,
                                              guint                 n);
+/* The checksum stored at offset 16 of a block (of bytes 4–15 and 24–end;
+ * @len ≥ 24). */
+guint64   _qualify_results_block_checksum   (const guint8         *data,
+                                             gsize                 len);
 /* Unpacks a block; FALSE (nothing allocated) when it is damaged. */
 gboolean  _qualify_results_decode           (const guint8         *data,
                                              gsize                 len,

@@ -38,8 +38,8 @@
  * can be deleted (the trigger on leads does), not inserted or updated:
  * results are written by scoring.
  *
- * A block: a header (magic u32, n u32, first lead id i64, checksum u64 of the
- * rest), then one section per column of 8-byte words (host byte order):
+ * A block: a header (magic u32, n u32, first lead id i64, checksum u64 of n,
+ * the first lead id and the sections), then one section per column of 8-byte words (host byte order):
  * lead id steps, fit and engagement (IEEE doubles), grade (up to 7 bytes),
  * status, mql_at, sql_at, scored_at, model_version. A section is a mode byte,
  * three bytes of padding and a u32 k, then
@@ -73,6 +73,15 @@ enum
 };
 
 G_STATIC_ASSERT (sizeof (double) == 8);
+
+/* The checksum of a block (header fields but the magic and the checksum itself). */
+guint64
+_qualify_results_block_checksum (const guint8 *data,
+                                 gsize         len)
+{
+  return _qualify_store_checksum (data + HEADER_SIZE, len - HEADER_SIZE) ^
+         (_qualify_store_checksum (data + 4, 12) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+}
 
 static inline guint64
 get_word (const QualifyResult *rows,
@@ -248,7 +257,7 @@ _qualify_results_encode (const QualifyResult *rows,
     encode_column (&e, out, rows, n, col);
   encoder_clear (&e);
 
-  sum = _qualify_store_checksum (out->data + HEADER_SIZE, out->len - HEADER_SIZE);
+  sum = _qualify_results_block_checksum (out->data, out->len);
   memcpy (out->data + 16, &sum, 8);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
@@ -323,7 +332,7 @@ block_parse (GBytes *data,
   memcpy (&b->first, start + 8, 8);
   memcpy (&sum, start + 16, 8);
   if (magic != MAGIC || n == 0 || n > MAX_ROWS ||
-      _qualify_store_checksum (start + HEADER_SIZE, len - HEADER_SIZE) != sum)
+      _qualify_results_block_checksum (start, len) != sum)
     return FALSE;
   b->n = n;
 
@@ -615,8 +624,9 @@ _qualify_results_delete_block (QualifyStore  *store,
  * a few nanoseconds instead of decoding a block per lead. The snapshot is
  * taken again when the workspace changed: another connection committed
  * (SQLITE_FCNTL_DATA_VERSION), this connection changed rows
- * (sqlite3_total_changes64) or deleted a result through the table. Cursors
- * keep the snapshot they started with. */
+ * (sqlite3_total_changes64) or deleted a result through the table, and for
+ * every statement inside a write transaction (a rollback leaves no trace in
+ * those counters). Cursors keep the snapshot they started with. */
 
 enum
 {
@@ -639,6 +649,7 @@ typedef struct
   unsigned int     data_version;
   sqlite3_int64    total_changes;
   guint64          writes;
+  gboolean         in_write;      /* taken inside a write transaction */
 } Snapshot;
 
 typedef struct
@@ -708,7 +719,7 @@ results_update_snapshot (ResultsTable *t)
   int rc;
 
   sqlite3_file_control (t->db, "main", SQLITE_FCNTL_DATA_VERSION, &data_version);
-  if (t->snapshot != NULL && t->snapshot->data_version == data_version &&
+  if (t->snapshot != NULL && !t->snapshot->in_write && t->snapshot->data_version == data_version &&
       t->snapshot->total_changes == total_changes && t->snapshot->writes == t->writes)
     return SQLITE_OK;
 
@@ -724,6 +735,9 @@ results_update_snapshot (ResultsTable *t)
   s->data_version = data_version;
   s->total_changes = total_changes;
   s->writes = t->writes;
+  /* what a write transaction sees may be rolled back without a trace in the
+   * counters above: such a snapshot serves only the statement that took it */
+  s->in_write = sqlite3_txn_state (t->db, "main") == SQLITE_TXN_WRITE;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

@@ -1090,8 +1090,10 @@ result_changed (QualifyModel           *model,
            strcmp (p->grade, grade_letter (model, s->grade)) == 0);
 }
 
-/* A big rescore: a thread scores the leads in order (scores and changed
- * flags) while the results are packed and written, a block at a time. */
+/* A big rescore: a thread scores the leads, a block at a time in order (scores
+ * and changed flags), while the results are packed and written; when the
+ * writer needs a block that is not scored yet, it scores the next unclaimed
+ * block itself instead of waiting. */
 #define PIPELINE_MIN_LEADS 50000
 #define PIPELINE_BLOCK     QUALIFY_RESULTS_BLOCK
 
@@ -1104,37 +1106,51 @@ struct _Pipeline
   guint8           *changed;
   gint64            as_of;
   guint             n;
-  gint              ready;      /* leads [0, ready) are scored (atomic) */
+  guint             n_blocks;
+  gint              next;       /* next block to claim (atomic) */
+  gint             *done;       /* per block: scored (atomic) */
   gint              stop;       /* atomic */
   GThread          *thread;
 };
 
+/* Claims and scores the next block; FALSE when none is left. */
+static gboolean
+pipeline_score_next (Pipeline *pl)
+{
+  guint block = (guint) g_atomic_int_add (&pl->next, 1);
+  guint end;
+
+  if (block >= pl->n_blocks || g_atomic_int_get (&pl->stop))
+    return FALSE;
+
+  end = MIN (pl->n, (block + 1) * PIPELINE_BLOCK);
+  for (guint i = block * PIPELINE_BLOCK; i < end; i++)
+    {
+      score_one (pl->scorer, i, pl->as_of, &pl->scores[i]);
+      pl->changed[i] = result_changed (pl->model, &pl->scores[i], &pl->prev[i]);
+    }
+  g_atomic_int_set (&pl->done[block], 1);
+  return TRUE;
+}
+
 static gpointer
 pipeline_thread (gpointer data)
 {
-  Pipeline *pl = data;
-
-  for (guint begin = 0; begin < pl->n && !g_atomic_int_get (&pl->stop); begin += PIPELINE_BLOCK)
-    {
-      guint end = MIN (pl->n, begin + PIPELINE_BLOCK);
-
-      for (guint i = begin; i < end; i++)
-        {
-          score_one (pl->scorer, i, pl->as_of, &pl->scores[i]);
-          pl->changed[i] = result_changed (pl->model, &pl->scores[i], &pl->prev[i]);
-        }
-      g_atomic_int_set (&pl->ready, (gint) end);
-    }
-
+  while (pipeline_score_next (data))
+    ;
   return NULL;
 }
 
+/* Returns when lead @index is scored. */
 static void
 pipeline_wait (Pipeline *pl,
                guint     index)
 {
-  while ((guint) g_atomic_int_get (&pl->ready) <= index)
-    g_thread_yield ();
+  guint block = index / PIPELINE_BLOCK;
+
+  while (!g_atomic_int_get (&pl->done[block]))
+    if (!pipeline_score_next (pl))
+      g_thread_yield ();
 }
 
 static void
@@ -1152,8 +1168,10 @@ pipeline_start (Pipeline         *pl,
   pl->scores = scores;
   pl->changed = changed;
   pl->n = n;
+  pl->n_blocks = (n + PIPELINE_BLOCK - 1) / PIPELINE_BLOCK;
+  pl->done = g_new0 (gint, MAX (pl->n_blocks, 1));
   pl->as_of = as_of;
-  pl->ready = 0;
+  pl->next = 0;
   pl->stop = 0;
   pl->thread = g_thread_new ("qualify-scorer", pipeline_thread, pl);
   g_debug ("scoring %u leads while writing them", n);
@@ -1169,6 +1187,7 @@ pipeline_finish (Pipeline *pl,
   if (stop)
     g_atomic_int_set (&pl->stop, 1);
   g_thread_join (g_steal_pointer (&pl->thread));
+  g_clear_pointer (&pl->done, g_free);
 }
 
 /* The result to store for lead @i: the new one when it changed, else the
