@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "qualify-results-private.h"
@@ -921,9 +922,18 @@ results_filter (sqlite3_vtab_cursor  *cursor,
   c->block = c->row = 0;
   if (c->lookup)
     {
-      /* a lead id is an integer: nothing else matches */
-      c->eof = argc < 1 || sqlite3_value_numeric_type (argv[0]) != SQLITE_INTEGER ||
-               !snapshot_find (c->snapshot, sqlite3_value_int64 (argv[0]), &c->block, &c->row);
+      /* as a rowid: an integer, or a number with no fraction (6.0, '6') */
+      int type = argc < 1 ? SQLITE_NULL : sqlite3_value_numeric_type (argv[0]);
+      double d = type == SQLITE_FLOAT ? sqlite3_value_double (argv[0]) : 0;
+      gint64 id = 0;
+
+      if (type == SQLITE_INTEGER)
+        id = sqlite3_value_int64 (argv[0]);
+      else if (type == SQLITE_FLOAT && d >= -9.2e18 && d <= 9.2e18 && d == floor (d))
+        id = (gint64) d;
+      else
+        type = SQLITE_NULL;
+      c->eof = type == SQLITE_NULL || !snapshot_find (c->snapshot, id, &c->block, &c->row);
       return SQLITE_OK;
     }
 
