@@ -227,6 +227,32 @@ test_import (Fixture       *f,
   g_assert_cmpint (run (f, "--db", f->db, "import", "leads", bad, "--map", "first_name=no_such_field", NULL), ==, 1);
 }
 
+/* An events export overlapping one imported before: the summary line says how
+ * many rows were already in the workspace (and says nothing when none were). */
+static void
+test_import_overlapping_events (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *events = qt_fixture_path ("export-events.csv");
+  g_autofree char *week2 = g_build_filename (f->dir, "week-2.csv", NULL);
+
+  g_assert_cmpint (run (f, "--db", f->db, "import", "events", events, NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Imported export-events.csv: 10 rows · 10 events added · "));
+  g_assert_null (strstr (f->out, "already"));
+
+  g_assert_true (g_file_set_contents (week2,
+                                      "email,type,detail,occurred_at\n"
+                                      "bob@beta.example,page_view,/pricing,2026-05-20T10:00:00Z\n"
+                                      "ann@acme.example,page_view,/pricing,2026-05-22T10:00:00Z\n"
+                                      "ann@acme.example,page_view,/pricing,2026-05-20T10:00:00Z\n"
+                                      "ann@acme.example,page_view,/pricing,2026-05-29T10:00:00Z\n",
+                                      -1, NULL));
+  g_assert_cmpint (run (f, "--db", f->db, "import", "events", week2, NULL), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Imported week-2.csv: 4 rows · 1 events added · 3 already in the "
+                                    "workspace · 0 new leads for unknown emails · 0 skipped\n"));
+  g_assert_null (strstr (f->out, "Skipped rows"));
+}
+
 static void
 test_model (Fixture       *f,
             gconstpointer  data)
@@ -649,6 +675,7 @@ main (int    argc,
   ADD ("/cli/usage-errors", test_usage_errors);
   ADD ("/cli/init-too-new", test_init_too_new);
   ADD ("/cli/import", test_import);
+  ADD ("/cli/import-overlapping-events", test_import_overlapping_events);
   ADD ("/cli/model", test_model);
   ADD ("/cli/score-list-explain", test_score_list_explain);
   ADD ("/cli/export", test_export);

@@ -13,6 +13,7 @@
 #include "qualify-csv-reader.h"
 #include "qualify-importer.h"
 #include "qualify-parse.h"
+#include "qualify-scorer.h"
 #include "qualify-store-private.h"
 #include "qualify-test-util.h"
 
@@ -722,8 +723,8 @@ test_importer_cancel_rolls_back (void)
                    ==, 4999);
 }
 
-/* The same events export imported twice would double-count every event: the
- * second run is refused at the end, after the hash is known, and writes nothing. */
+/* The same events export imported twice: the second run is refused at the end,
+ * after the hash is known, and writes nothing (not even an import run). */
 static void
 test_importer_events_twice (void)
 {
@@ -762,6 +763,404 @@ test_importer_events_twice (void)
   leads = import_file (store, QUALIFY_IMPORT_LEADS, crm, NULL, &stats);
   g_assert_cmpuint (stats.created, ==, 0);
   g_assert_cmpuint (stats.updated, >, 0);
+}
+
+/* Overlapping exports */
+
+/* Two weekly exports of "the last days of web activity": B repeats the last
+ * three rows of A (in other spellings, without the source) and adds three. */
+#define EXPORT_A \
+  "email,type,detail,occurred_at,source\n" \
+  "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z,web\n" \
+  "ann@acme.example,content_download,Buyer guide,2026-03-02T09:00:00Z,web\n" \
+  "bob@beta.example,page_view,/pricing,2026-03-03T11:00:00Z,web\n" \
+  "bob@beta.example,page_view,/blog/x,2026-03-04T12:00:00Z,web\n" \
+  "cat@gamma.example,page_view,/pricing,2026-03-05T13:00:00Z,web\n" \
+  "cat@gamma.example,content_download,Buyer guide,2026-03-06T14:00:00Z,web\n"
+#define EXPORT_B_NEW \
+  "cat@gamma.example,page_view,/pricing,2026-03-08T09:00:00Z,\n" \
+  "dan@delta.example,page_view,/pricing,2026-03-08T10:00:00Z,\n" \
+  "ann@acme.example,content_download,Buyer guide,2026-03-09T09:00:00Z,\n"
+#define EXPORT_B \
+  "Email,Event Type,Page URL,Timestamp,Channel\n" \
+  "BOB@beta.example ,Page View,/blog/x,2026-03-04T14:00:00+02:00,\n" \
+  "cat@gamma.example,page_view,/pricing,2026-03-05T13:00:00Z,\n" \
+  "cat@gamma.example,Content Download,Buyer guide,2026-03-06 14:00:00,\n" \
+  EXPORT_B_NEW
+
+#define OVERLAP_MODEL \
+  "{\"format\":1,\"name\":\"overlap\",\"fit\":[]," \
+  "\"engagement\":[{\"id\":\"pricing\",\"event\":\"page_view\",\"match\":\"/pricing*\",\"points\":10}," \
+  "{\"id\":\"dl\",\"event\":\"content_download\",\"points\":8}]," \
+  "\"disqualify\":[],\"sales_ready\":[\"demo_request\"]," \
+  "\"thresholds\":{\"mql\":20,\"min_fit\":0,\"min_engagement\":5}," \
+  "\"grades\":{\"A\":60,\"B\":40,\"C\":20,\"D\":0}}"
+
+/* Writes @csv as @name in a new folder and imports it as events. */
+static void
+import_events_csv (QualifyStore       *store,
+                   const char         *name,
+                   const char         *csv,
+                   QualifyImportStats *stats)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(QualifyImporter) importer = NULL;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, NULL));
+  importer = import_file (store, QUALIFY_IMPORT_EVENTS, path, NULL, stats);
+  g_assert_cmpuint (qualify_importer_get_problems (importer)->len, ==, stats->skipped);
+}
+
+/* What import_runs recorded for @stats: "rows created already skipped". */
+static char *
+run_counts (QualifyStore             *store,
+            const QualifyImportStats *stats)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rows || ' ' || created || ' ' || already || ' ' || "
+                                          "skipped FROM import_runs WHERE id = %" G_GINT64_FORMAT,
+                                          stats->import_id);
+
+  return qt_store_query_text (store, sql);
+}
+
+/* Every event as "email type detail time source", one a line, sorted. */
+static char *
+dump_events (QualifyStore *store)
+{
+  return qt_store_query_text (store,
+                              "SELECT group_concat (e, char(10)) FROM (SELECT email || ' ' || type || ' ' ||"
+                              " coalesce (detail, '-') || ' ' || occurred_at || ' ' || coalesce (source, '-')"
+                              " AS e FROM events_view ORDER BY e)");
+}
+
+/* Every lead's engagement after scoring as of 2026-04-01: "email=engagement;…". */
+static char *
+score_engagement (QualifyStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  QualifyScoreSummary summary;
+  gint64 as_of = 0;
+
+  g_assert_true (qualify_parse_timestamp ("2026-04-01T00:00:00Z", &as_of));
+  g_assert_cmpint (qualify_store_save_model (store, "overlap", OVERLAP_MODEL, NULL, TRUE, &error),
+                   >, 0);
+  g_assert_no_error (error);
+  g_assert_true (qualify_score_workspace (store, as_of, NULL, &summary, &error));
+  g_assert_no_error (error);
+  return qt_store_query_text (store,
+                              "SELECT group_concat (e, ';') FROM (SELECT l.email || '=' || r.engagement AS e"
+                              " FROM leads l JOIN results r ON r.lead_id = l.id ORDER BY l.email)");
+}
+
+/* B adds only what A did not have; the workspace ends as if the union of both
+ * had been imported once, engagement included. */
+static void
+test_importer_events_overlap (void)
+{
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autoptr(QualifyStore) once = temp_store ();
+  g_autofree char *counts_a = NULL;
+  g_autofree char *counts_b = NULL;
+  g_autofree char *events = NULL;
+  g_autofree char *events_once = NULL;
+  g_autofree char *engagement = NULL;
+  g_autofree char *engagement_once = NULL;
+  QualifyImportStats a, b, u;
+
+  import_events_csv (store, "week-1.csv", EXPORT_A, &a);
+  g_assert_cmpuint (a.created, ==, 6);
+  g_assert_cmpuint (a.already, ==, 0);
+
+  import_events_csv (store, "week-2.csv", EXPORT_B, &b);
+  g_assert_cmpuint (b.rows, ==, 6);
+  g_assert_cmpuint (b.created, ==, 3);
+  g_assert_cmpuint (b.already, ==, 3);
+  g_assert_cmpuint (b.skipped, ==, 0);
+  g_assert_cmpuint (b.bare_leads, ==, 1);   /* dan */
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 9);
+  counts_a = run_counts (store, &a);
+  counts_b = run_counts (store, &b);
+  g_assert_cmpstr (counts_a, ==, "6 6 0 0");
+  g_assert_cmpstr (counts_b, ==, "6 3 3 0");
+
+  /* the union, imported once into another workspace */
+  import_events_csv (once, "union.csv", EXPORT_A EXPORT_B_NEW, &u);
+  g_assert_cmpuint (u.created, ==, 9);
+  events = dump_events (store);
+  events_once = dump_events (once);
+  g_assert_cmpstr (events, ==, events_once);
+
+  engagement = score_engagement (store);
+  engagement_once = score_engagement (once);
+  g_assert_cmpstr (engagement, ==, engagement_once);
+  /* cat: two pricing views and one download (counted twice, 46) */
+  g_assert_nonnull (strstr (engagement, "cat@gamma.example=28.0;"));
+}
+
+/* Repeats inside one file are real events (two views of a page in the same
+ * second): all are added, also when the workspace has events to check against. */
+static void
+test_importer_events_file_duplicates (void)
+{
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autofree char *counts = NULL;
+  QualifyImportStats a, c;
+
+  import_events_csv (store, "week-1.csv", EXPORT_A, &a);
+  import_events_csv (store, "repeats.csv",
+                     "email,type,detail,occurred_at\n"
+                     "ann@acme.example,page_view,/docs,2026-03-10T10:00:00Z\n"
+                     "bob@beta.example,page_view,/pricing,2026-03-10T11:00:00Z\n"
+                     "ann@acme.example,page_view,/docs,2026-03-10T10:00:00Z\n"
+                     "bob@beta.example,page_view,/pricing,2026-03-10T11:00:00Z\n"
+                     "bob@beta.example,page_view,/pricing,2026-03-10T11:00:00Z\n",
+                     &c);
+  g_assert_cmpuint (c.created, ==, 5);
+  g_assert_cmpuint (c.already, ==, 0);
+  counts = run_counts (store, &c);
+  g_assert_cmpstr (counts, ==, "5 5 0 0");
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events_view"
+                                              " WHERE email = 'bob@beta.example' AND detail = '/pricing'"
+                                              " AND occurred_at = '2026-03-10 11:00:00'"), ==, 3);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events_view"
+                                              " WHERE detail = '/docs'"), ==, 2);
+}
+
+/* The workspace holds a key j times and the file lists it k > j times: k - j
+ * are added, and the first j rows of the file are those taken as already
+ * there (so the added ones carry the later rows' sources). */
+static void
+check_more_than_stored (const char *chunk)
+{
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autofree char *counts = NULL;
+  g_autofree char *sources = NULL;
+  g_autofree char *sql = NULL;
+  QualifyImportStats a, d;
+
+  g_setenv ("QUALIFY_IMPORT_EVENT_CHUNK", chunk, TRUE);
+  /* X once, Y twice */
+  import_events_csv (store, "first.csv",
+                     "email,type,detail,occurred_at,source\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z,a\n"
+                     "bob@beta.example,content_download,,2026-03-02T10:00:00Z,a\n"
+                     "bob@beta.example,content_download,,2026-03-02T10:00:00Z,a\n",
+                     &a);
+  g_assert_cmpuint (a.created, ==, 3);
+
+  /* X three times, Y three times, Z once; with a chunk of 2 rows the rows of
+   * X and Y fall in different chunks */
+  import_events_csv (store, "second.csv",
+                     "email,type,detail,occurred_at,source\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z,x1\n"
+                     "cat@gamma.example,page_view,/pricing,2026-03-03T10:00:00Z,z1\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z,x2\n"
+                     "bob@beta.example,content_download,,2026-03-02T10:00:00Z,y1\n"
+                     "bob@beta.example,content_download,,2026-03-02T10:00:00Z,y2\n"
+                     "bob@beta.example,content_download,,2026-03-02T10:00:00Z,y3\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z,x3\n",
+                     &d);
+  g_unsetenv ("QUALIFY_IMPORT_EVENT_CHUNK");
+
+  g_assert_cmpuint (d.rows, ==, 7);
+  g_assert_cmpuint (d.created, ==, 4);   /* X: 3 - 1, Y: 3 - 2, Z: 1 */
+  g_assert_cmpuint (d.already, ==, 3);
+  counts = run_counts (store, &d);
+  g_assert_cmpstr (counts, ==, "7 4 3 0");
+  sql = g_strdup_printf ("SELECT group_concat (source, ',') FROM (SELECT source FROM events"
+                         " WHERE import_id = %" G_GINT64_FORMAT " ORDER BY source)", d.import_id);
+  sources = qt_store_query_text (store, sql);
+  g_assert_cmpstr (sources, ==, "x2,x3,y3,z1");
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 7);
+}
+
+static void
+test_importer_events_more_than_stored (void)
+{
+  check_more_than_stored ("0");   /* one chunk */
+}
+
+/* Files longer than a chunk: rows skipped in an earlier chunk use up their
+ * share, rows this run inserted in an earlier chunk are not "already there". */
+static void
+test_importer_events_more_than_stored_chunks (void)
+{
+  for (guint chunk = 1; chunk <= 4; chunk++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", chunk);
+
+      check_more_than_stored (text);
+    }
+}
+
+/* The source (channel) is not part of what makes an event the same one; the
+ * lead, type, detail and time are. */
+static void
+test_importer_events_other_source (void)
+{
+  g_autoptr(QualifyStore) store = temp_store ();
+  QualifyImportStats a, e;
+
+  import_events_csv (store, "week-1.csv", EXPORT_A, &a);
+  import_events_csv (store, "from-email.csv",
+                     "email,type,detail,occurred_at,source\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z,email\n"
+                     /* each differs from a stored event in one part of the key only */
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:01Z,email\n"
+                     "bob@beta.example,page_view,/pricing/enterprise,2026-03-03T11:00:00Z,email\n"
+                     "bob@beta.example,page_view,,2026-03-04T12:00:00Z,email\n"
+                     "cat@gamma.example,page_view,Buyer guide,2026-03-06T14:00:00Z,email\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-05T13:00:00Z,email\n",
+                     &e);
+  g_assert_cmpuint (e.created, ==, 5);
+  g_assert_cmpuint (e.already, ==, 1);
+  /* the one stored keeps its source */
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events_view"
+                                              " WHERE email = 'ann@acme.example' AND type = 'page_view'"
+                                              " AND detail = '/pricing'"
+                                              " AND occurred_at = '2026-03-01 10:00:00'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events_view"
+                                              " WHERE email = 'ann@acme.example' AND type = 'page_view'"
+                                              " AND detail = '/pricing' AND source = 'web'"
+                                              " AND occurred_at = '2026-03-01 10:00:00'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 11);
+}
+
+/* A re-export with nothing new (other bytes, so not refused as the same file)
+ * adds nothing and reports every row as already there, not as a problem. */
+static void
+test_importer_events_all_already (void)
+{
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *counts = NULL;
+  QualifyImportStats a, f;
+
+  import_events_csv (store, "week-1.csv", EXPORT_A, &a);
+  before = dump_events (store);
+  import_events_csv (store, "week-1-again.csv",
+                     "Email,Activity,Asset,Activity Date\n"
+                     "cat@gamma.example,Content Download,Buyer guide,2026-03-06T15:00:00+01:00\n"
+                     "CAT@gamma.example,page_view,/pricing,2026-03-05T13:00:00Z\n"
+                     "bob@beta.example,Page View,/blog/x,2026-03-04 12:00:00\n"
+                     "bob@beta.example,page view,/pricing,2026-03-03T11:00:00Z\n"
+                     "ann@acme.example,content_download,Buyer guide,2026-03-02T09:00:00Z\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z\n",
+                     &f);
+  g_assert_cmpuint (f.rows, ==, 6);
+  g_assert_cmpuint (f.created, ==, 0);
+  g_assert_cmpuint (f.already, ==, 6);
+  g_assert_cmpuint (f.skipped, ==, 0);
+  g_assert_cmpuint (f.bare_leads, ==, 0);
+  counts = run_counts (store, &f);
+  g_assert_cmpstr (counts, ==, "6 0 6 0");
+  after = dump_events (store);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM leads"), ==, 3);
+}
+
+/* Into a workspace without events nothing is looked up, and repeats inside
+ * the file are all added. */
+static void
+test_importer_events_empty_workspace (void)
+{
+  g_autoptr(QualifyStore) store = temp_store ();
+  g_autofree char *crm = fixture ("import-crm.csv");
+  g_autoptr(QualifyImporter) leads = NULL;
+  g_autofree char *counts = NULL;
+  QualifyImportStats stats, g;
+
+  leads = import_file (store, QUALIFY_IMPORT_LEADS, crm, NULL, &stats);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 0);
+  import_events_csv (store, "repeats.csv",
+                     "email,type,detail,occurred_at\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z\n"
+                     "bob@beta.example,page_view,/pricing,2026-03-01T10:00:00Z\n"
+                     "ann@acme.example,page_view,/pricing,2026-03-01T10:00:00Z\n"
+                     "bob@beta.example,page_view,/pricing,2026-03-01T10:00:00Z\n",
+                     &g);
+  g_assert_cmpuint (g.created, ==, 5);
+  g_assert_cmpuint (g.already, ==, 0);
+  counts = run_counts (store, &g);
+  g_assert_cmpstr (counts, ==, "5 5 0 0");
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events_view"
+                                              " WHERE email = 'ann@acme.example'"), ==, 3);
+}
+
+/* A workspace from an older Qualify (schema 2) gets import_runs.already, 0 for
+ * its runs, and its events, imported then or written otherwise (no import
+ * run), count as already there. */
+static void
+test_importer_events_migrated_workspace (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QualifyStore) store = NULL;
+  g_autofree char *source = fixture ("workspace-v2.qualify");
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "v2.qualify", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *counts = NULL;
+  QualifyImportStats stats;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (source, &contents, &len, &error));
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+  g_assert_no_error (error);
+  store = qualify_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM pragma_table_info ('import_runs')"
+                                              " WHERE name = 'already'"), ==, 1);
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM import_runs WHERE already = 0"), ==, 2);
+
+  /* one event written by something else than an import */
+  qt_store_exec (store, "INSERT INTO events (lead_id, type_id, detail_id, occurred_at)"
+                        " SELECT lead_id, type_id, NULL, 1780000000 FROM events WHERE id = 1");
+  rows = qt_store_query_text (store,
+                              "SELECT group_concat (line, char(10)) FROM (SELECT email || ',' || type || ','"
+                              " || coalesce (detail, '') || ',' || occurred_at AS line FROM events_view"
+                              " WHERE id <= 10 OR id = (SELECT max(id) FROM events) ORDER BY id)");
+  csv = g_strdup_printf ("email,type,detail,occurred_at\n%s\n"
+                         "new@delta.example,page_view,/pricing,2026-09-01T10:00:00Z\n", rows);
+  import_events_csv (store, "re-export.csv", csv, &stats);
+  g_assert_cmpuint (stats.rows, ==, 12);
+  g_assert_cmpuint (stats.created, ==, 1);
+  g_assert_cmpuint (stats.already, ==, 11);
+  counts = run_counts (store, &stats);
+  g_assert_cmpstr (counts, ==, "12 1 11 0");
+  g_assert_cmpint (qt_store_query_int (store, "SELECT count(*) FROM events"), ==, 202);
+}
+
+/* The tests of rows already in the workspace also run with every chunk of
+ * two rows or more counted on two connections, as a big one is. */
+typedef struct
+{
+  const char *name;
+  GTestFunc   func;
+} OverlapTest;
+
+static const OverlapTest overlap_tests[] = {
+  { "events-overlap", test_importer_events_overlap },
+  { "events-file-duplicates", test_importer_events_file_duplicates },
+  { "events-more-than-stored", test_importer_events_more_than_stored },
+  { "events-more-than-stored-chunks", test_importer_events_more_than_stored_chunks },
+  { "events-other-source", test_importer_events_other_source },
+  { "events-all-already", test_importer_events_all_already },
+  { "events-migrated-workspace", test_importer_events_migrated_workspace },
+};
+
+static void
+on_two_connections (gconstpointer data)
+{
+  const OverlapTest *test = data;
+
+  g_setenv ("QUALIFY_IMPORT_PARALLEL_ROWS", "2", TRUE);
+  test->func ();
+  g_unsetenv ("QUALIFY_IMPORT_PARALLEL_ROWS");
 }
 
 /* Enough rows for the multi-row statements, with duplicates inside one statement. */
@@ -1280,6 +1679,19 @@ main (int   argc,
   g_test_add_func ("/importer/events", test_importer_events);
   g_test_add_func ("/importer/events-twice", test_importer_events_twice);
   g_test_add_func ("/importer/events-missing-column", test_importer_events_missing_column);
+  for (guint i = 0; i < G_N_ELEMENTS (overlap_tests); i++)
+    {
+      g_autofree char *path = g_strconcat ("/importer/", overlap_tests[i].name, NULL);
+
+      g_test_add_func (path, overlap_tests[i].func);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (overlap_tests); i++)
+    {
+      g_autofree char *path = g_strconcat ("/importer/two-connections/", overlap_tests[i].name, NULL);
+
+      g_test_add_data_func (path, &overlap_tests[i], on_two_connections);
+    }
+  g_test_add_func ("/importer/events-empty-workspace", test_importer_events_empty_workspace);
   g_test_add_func ("/importer/upsert-bulk", test_importer_upsert_bulk);
   g_test_add_func ("/importer/cancel-rolls-back", test_importer_cancel_rolls_back);
   g_test_add_func ("/importer/cancel-bulk", test_importer_cancel_bulk);

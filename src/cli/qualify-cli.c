@@ -411,7 +411,8 @@ cmd_import (Cli     *cli,
 
   context = command_context (cli, "import", "leads|events FILE",
                              _("Imports leads (upserted on email) or events from a CSV file, "
-                               "in one transaction. Bad rows are skipped and reported."),
+                               "in one transaction. Bad rows are skipped and reported; events "
+                               "already in the workspace are not added again."),
                              entries);
   if (!parse_options (context, &argc, &argv, error) ||
       !check_args (argc, 2, 2, usage, error))
@@ -481,9 +482,19 @@ cmd_import (Cli     *cli,
   if (kind == QUALIFY_IMPORT_LEADS)
     g_print (_("Imported %s: %s rows · %s created · %s updated · %s skipped\n"),
              name, rows, created, updated, skipped);
-  else
+  else if (stats.already == 0)
     g_print (_("Imported %s: %s rows · %s events added · %s new leads for unknown emails · %s skipped\n"),
              name, rows, created, updated, skipped);
+  else
+    {
+      g_autofree char *already = qualify_format_count (stats.already);
+
+      /* Translators: "already in the workspace": events an earlier import added, which
+       * are not added again */
+      g_print (_("Imported %s: %s rows · %s events added · %s already in the workspace · %s new "
+                 "leads for unknown emails · %s skipped\n"),
+               name, rows, created, already, updated, skipped);
+    }
 
   problems = qualify_importer_get_problems (importer);
   if (stats.skipped > 0 && problems != NULL)

@@ -47,11 +47,27 @@
  *
  * Events look leads, event types and details up in hash tables loaded once
  * at the start (one query each); unknown emails get a bare lead. Events are
- * buffered (up to 4M), sorted by (lead, time) and inserted 64 rows per
- * statement, so the events_lead index grows almost sequentially: measured
- * faster than both inserting in file order and dropping/rebuilding the index.
+ * buffered (up to 4M), sorted by (lead, time, type, detail) and inserted 64
+ * rows per statement, so the events_lead index grows almost sequentially:
+ * measured faster than both inserting in file order and dropping/rebuilding
+ * the index.
  * Foreign-key checks are switched off for the run (every id comes from the
  * tables or was just inserted) and restored after.
+ *
+ * Exports overlap (every Monday, "the last 30 days"), so an event already in
+ * the workspace is not added again. Its key is (lead, type, detail, time); the
+ * source is not part of it. When a file lists a key k times and the workspace
+ * held it j times before this run, the first j occurrences in the file are
+ * skipped and counted as "already" (not as problems), the other k - j are
+ * inserted: repeats inside one file are real (two views of a page in the same
+ * second). "Before this run" is import_id IS NOT this run. The check is made
+ * when a chunk is flushed, on its rows sorted by key: one query per lead reads
+ * that lead's earlier events once (index events_lead), and none is made for a
+ * lead, type or detail this run created, nor at all when the events table was
+ * empty at the start (the bulk load keeps its speed). Rows skipped in an
+ * earlier chunk of the same file are remembered (a sorted array of keys per
+ * chunk, only for files longer than a chunk) so that they use up their share
+ * of j.
  *
  * Bad rows are skipped and listed as problems; a record whose cells are all
  * empty is skipped silently and not counted. Any error or cancellation rolls
@@ -321,6 +337,21 @@ typedef struct
   GPtrArray           *sources;
   guint64              events;
   guint64              bare_leads;
+  /* Events already in the workspace: only when the events table had rows at
+   * the start. Ids above these maxima were created by this run. */
+  gboolean             check_existing;
+  gint64               max_lead_before;
+  gint64               max_type_before;
+  gint64               max_detail_before;
+  guint                event_chunk;
+  sqlite3_stmt        *lead_events;    /* LEAD_EVENTS_SQL */
+  char                *reader_path;    /* WAL: a second connection may count too */
+  guint                parallel_rows;  /* chunks this long are counted on two */
+  GCancellable        *cancellable;    /* of the run, not owned */
+  GArray              *stored;         /* of EventKey: one lead's, sorted */
+  GPtrArray           *skipped_before; /* per earlier chunk, the keys of its rows skipped as
+                                          already there: a sorted GArray of EventKey */
+  guint64              already;
 
   gint64               import_id;
   gint64               now;
@@ -332,13 +363,27 @@ typedef struct
 #define EVENT_CHUNK          (4 * 1024 * 1024)
 #define EVENTS_PER_STATEMENT 64
 
+/* A lead's events not inserted by this run. */
+#define LEAD_EVENTS_SQL      "SELECT occurred_at, type_id, coalesce (detail_id, 0) FROM events" \
+                             " WHERE lead_id = ?1 AND import_id IS NOT ?2"
+/* Chunks of at least this many rows are counted on two connections. */
+#define PARALLEL_COUNT_ROWS  65536
+
+/* What makes two events the same event; the source is not part of it.
+ * Ordered by lead, time, type, detail (event_key_compare), as the rows are
+ * inserted. */
 typedef struct
 {
   gint64  lead_id;
   gint64  occurred_at;
   gint64  type_id;
   gint64  detail_id;   /* 0 = none */
-  guint   source;      /* index in sources + 1; 0 = none */
+} EventKey;
+
+typedef struct
+{
+  EventKey key;
+  guint    source;      /* index in sources + 1; 0 = none */
 } PendingEvent;
 
 typedef enum
@@ -2054,6 +2099,60 @@ load_ids (ImportRun   *run,
   return TRUE;
 }
 
+/* With events in the workspace, a row may repeat one of them: see what ids
+ * exist now (anything above was created by this run and cannot be there). */
+static gboolean
+prepare_existing_check (ImportRun  *run,
+                        GError    **error)
+{
+  QualifyStore *store = run->self->store;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) stmt2 = NULL;
+  int rc;
+
+  if (!(stmt = _qualify_store_prepare (store,
+                                       "SELECT EXISTS (SELECT 1 FROM events),"
+                                       " (SELECT coalesce (max(id), 0) FROM leads),"
+                                       " (SELECT coalesce (max(id), 0) FROM event_types),"
+                                       " (SELECT coalesce (max(id), 0) FROM event_details)",
+                                       error)))
+    return FALSE;
+  if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    return _qualify_store_set_error (store, rc, _("Could not read the workspace"), error);
+
+  run->check_existing = sqlite3_column_int (stmt, 0) != 0;
+  run->max_lead_before = sqlite3_column_int64 (stmt, 1);
+  run->max_type_before = sqlite3_column_int64 (stmt, 2);
+  run->max_detail_before = sqlite3_column_int64 (stmt, 3);
+  if (!run->check_existing)
+    return TRUE;
+
+  run->lead_events = _qualify_store_prepare (store, LEAD_EVENTS_SQL, error);
+  if (run->lead_events == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (run->lead_events, 2, run->import_id);
+  run->stored = g_array_new (FALSE, FALSE, sizeof (EventKey));
+  run->skipped_before = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+  /* In WAL mode a second connection can count half of a big chunk (see
+   * count_thread). Tests let it count chunks of a few rows
+   * (QUALIFY_IMPORT_PARALLEL_ROWS=2). */
+  if (!(stmt2 = _qualify_store_prepare (store, "PRAGMA journal_mode", error)))
+    return FALSE;
+  if (sqlite3_step (stmt2) == SQLITE_ROW &&
+      g_strcmp0 ((const char *) sqlite3_column_text (stmt2, 0), "wal") == 0 &&
+      qualify_store_get_path (store) != NULL)
+    run->reader_path = g_strdup (qualify_store_get_path (store));
+  {
+    const char *env = g_getenv ("QUALIFY_IMPORT_PARALLEL_ROWS");
+    guint64 rows = env ? g_ascii_strtoull (env, NULL, 10) : 0;
+
+    run->parallel_rows = rows >= 2 && rows < PARALLEL_COUNT_ROWS ? (guint) rows
+                                                                 : PARALLEL_COUNT_ROWS;
+  }
+  return TRUE;
+}
+
 static gboolean
 prepare_events (ImportRun  *run,
                 GError    **error)
@@ -2102,10 +2201,19 @@ prepare_events (ImportRun  *run,
 
   sqlite3_bind_int64 (run->insert_event, 6, run->import_id);
   run->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingEvent), 64 * 1024);
+  /* Tests shrink the chunk so that a small file spans several
+   * (QUALIFY_IMPORT_EVENT_CHUNK=5). */
+  {
+    const char *env = g_getenv ("QUALIFY_IMPORT_EVENT_CHUNK");
+    guint64 chunk = env ? g_ascii_strtoull (env, NULL, 10) : 0;
+
+    run->event_chunk = chunk > 0 && chunk < EVENT_CHUNK ? (guint) chunk : EVENT_CHUNK;
+  }
   run->source_ids = g_hash_table_new (key_hash, g_str_equal);
   run->sources = g_ptr_array_new ();
   sqlite3_bind_int64 (run->insert_lead, 2, run->now);
-  return TRUE;
+
+  return prepare_existing_check (run, error);
 }
 
 /* Looks @key up in @table, inserting it with @insert (or a fake id when only
@@ -2186,17 +2294,298 @@ normalize_type (GString    *out,
 }
 
 static int
-pending_event_compare (gconstpointer a,
-                       gconstpointer b)
+event_key_compare (gconstpointer a,
+                   gconstpointer b)
 {
-  const PendingEvent *x = a;
-  const PendingEvent *y = b;
+  const EventKey *x = a;
+  const EventKey *y = b;
 
   if (x->lead_id != y->lead_id)
     return x->lead_id < y->lead_id ? -1 : 1;
   if (x->occurred_at != y->occurred_at)
     return x->occurred_at < y->occurred_at ? -1 : 1;
+  if (x->type_id != y->type_id)
+    return x->type_id < y->type_id ? -1 : 1;
+  if (x->detail_id != y->detail_id)
+    return x->detail_id < y->detail_id ? -1 : 1;
   return 0;
+}
+
+/* By key; g_array_sort() is stable, so rows with the same key stay in file
+ * order (the first ones are those skipped as already there). */
+static int
+pending_event_compare (gconstpointer a,
+                       gconstpointer b)
+{
+  return event_key_compare (&((const PendingEvent *) a)->key, &((const PendingEvent *) b)->key);
+}
+
+/* Whether an event with @key may be in the workspace from before this run. */
+static inline gboolean
+may_exist (const ImportRun *run,
+           const EventKey  *key)
+{
+  return key->lead_id <= run->max_lead_before && key->type_id <= run->max_type_before &&
+         key->detail_id <= run->max_detail_before;
+}
+
+/* The events of @lead_id not inserted by this run, sorted, into @stored;
+ * @stmt is a lead_events statement. Returns SQLITE_DONE or an error code. */
+static int
+load_stored_events (sqlite3_stmt *stmt,
+                    GArray       *stored,
+                    gint64        lead_id)
+{
+  int rc;
+
+  g_array_set_size (stored, 0);
+  sqlite3_bind_int64 (stmt, 1, lead_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      EventKey key = {
+        lead_id,
+        sqlite3_column_int64 (stmt, 0),
+        sqlite3_column_int64 (stmt, 1),
+        sqlite3_column_int64 (stmt, 2),
+      };
+
+      g_array_append_val (stored, key);
+    }
+  sqlite3_reset (stmt);
+  g_array_sort (stored, event_key_compare);
+  return rc;
+}
+
+/* Rows [@i, @end) are one lead's, @stored its earlier events sorted: walk
+ * both in key order, counting into there[a] for the first row a of each key
+ * how many times the workspace held it before this run. */
+static void
+count_lead (const PendingEvent *rows,
+            guint               i,
+            guint               end,
+            GArray             *stored_keys,
+            guint32            *there)
+{
+  const EventKey *stored = (const EventKey *) stored_keys->data;
+  guint n_stored = stored_keys->len;
+  guint s = 0;
+
+  for (guint a = i, b; a < end && s < n_stored; a = b)
+    {
+      for (b = a + 1; b < end && event_key_compare (&rows[b].key, &rows[a].key) == 0; b++)
+        ;
+      while (s < n_stored && event_key_compare (&stored[s], &rows[a].key) < 0)
+        s++;
+      for (; s < n_stored && event_key_compare (&stored[s], &rows[a].key) == 0; s++)
+        there[a]++;
+    }
+}
+
+/* Counts for rows [@first, @end) of the sorted chunk (whole leads): a query
+ * per lead that may have any of them, reading its earlier events once (index
+ * events_lead). Returns SQLITE_DONE or an error code. */
+static int
+count_range (const ImportRun *run,
+             sqlite3_stmt    *stmt,
+             GArray          *stored,
+             guint            first,
+             guint            end,
+             guint32         *there)
+{
+  const PendingEvent *rows = (const PendingEvent *) run->pending->data;
+
+  for (guint i = first, lead_end; i < end; i = lead_end)
+    {
+      gint64 lead_id = rows[i].key.lead_id;
+      gboolean check = FALSE;
+      int rc;
+
+      for (lead_end = i; lead_end < end && rows[lead_end].key.lead_id == lead_id; lead_end++)
+        check = check || may_exist (run, &rows[lead_end].key);
+      if (!check)
+        continue;
+
+      if ((rc = load_stored_events (stmt, stored, lead_id)) != SQLITE_DONE)
+        return rc;
+      count_lead (rows, i, lead_end, stored, there);
+    }
+
+  return SQLITE_DONE;
+}
+
+typedef struct
+{
+  const ImportRun *run;
+  guint            first;
+  guint            end;
+  guint32         *there;
+  gint             stop;
+  gboolean         ok;
+} CountJob;
+
+static int
+count_progress_cb (gpointer data)
+{
+  CountJob *job = data;
+
+  return g_atomic_int_get (&job->stop) || g_cancellable_is_cancelled (job->run->cancellable);
+}
+
+/* Rows [first, end) of a chunk, on a read-only connection of its own. In WAL
+ * mode it reads the workspace as it was before this run (nothing of the run
+ * is committed, and the run holds the write lock), which is what the main
+ * connection's "import_id IS NOT this run" selects. */
+static gpointer
+count_thread (gpointer data)
+{
+  CountJob *job = data;
+  g_autoptr(GArray) stored = g_array_new (FALSE, FALSE, sizeof (EventKey));
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_open_v2 (job->run->reader_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_exec (db, "PRAGMA cache_size = -65536", NULL, NULL, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, LEAD_EVENTS_SQL, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+    {
+      sqlite3_progress_handler (db, 1000, count_progress_cb, job);
+      sqlite3_bind_int64 (stmt, 2, job->run->import_id);
+      job->ok = count_range (job->run, stmt, stored, job->first, job->end,
+                             job->there) == SQLITE_DONE;
+      sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return NULL;
+}
+
+/* Counts what the workspace held before this run of each key of the sorted
+ * chunk, into there[]. Measured with 10M stored events, 1M rows touching 608k
+ * leads: 2.3-3.4 s on one connection, most of it SQLite fetching the 6M rows
+ * of those leads (one pass over the index beside the chunk took as long, a
+ * scan of the table probing a hash of the chunk's keys longer: a cache miss a
+ * probe). So a big chunk is split at a lead between the import's connection
+ * and a second one on a thread: 1.8-2.0 s. If the second fails, the first
+ * counts its half too. */
+static gboolean
+count_stored (ImportRun  *run,
+              guint32    *there,
+              GError    **error)
+{
+  const PendingEvent *rows = (const PendingEvent *) run->pending->data;
+  guint n = run->pending->len;
+  CountJob job = { run, n, n, there, 0, FALSE };
+  GThread *helper = NULL;
+  int rc;
+
+  if (run->reader_path != NULL && n >= run->parallel_rows)
+    {
+      job.first = n / 2;
+      while (job.first < n && rows[job.first].key.lead_id == rows[job.first - 1].key.lead_id)
+        job.first++;
+      if (job.first < n)
+        {
+          g_debug ("%s: rows %u-%u counted on a second connection", run->self->display_name,
+                   job.first, n - 1);
+          helper = g_thread_new ("qualify-import-count", count_thread, &job);
+        }
+    }
+
+  rc = count_range (run, run->lead_events, run->stored, 0, job.first, there);
+
+  if (helper != NULL)
+    {
+      if (rc != SQLITE_DONE)
+        g_atomic_int_set (&job.stop, 1);
+      g_thread_join (helper);
+      if (!job.ok && rc == SQLITE_DONE && g_cancellable_is_cancelled (run->cancellable))
+        rc = SQLITE_INTERRUPT;
+      else if (!job.ok && rc == SQLITE_DONE)
+        {
+          g_debug ("%s: the second connection failed, counting on one", run->self->display_name);
+          memset (there + job.first, 0, (n - job.first) * sizeof *there);
+          rc = count_range (run, run->lead_events, run->stored, job.first, n, there);
+        }
+    }
+
+  if (rc != SQLITE_DONE)
+    return _qualify_store_set_error (run->self->store, rc, _("Could not read the workspace"),
+                                     error);
+  return TRUE;
+}
+
+/* How many rows with @key earlier chunks of this file skipped: a binary
+ * search in each chunk's sorted keys. */
+static guint
+count_skipped_before (ImportRun      *run,
+                      const EventKey *key)
+{
+  guint count = 0;
+
+  for (guint c = 0; c < run->skipped_before->len; c++)
+    {
+      GArray *chunk = g_ptr_array_index (run->skipped_before, c);
+      const EventKey *keys = (const EventKey *) chunk->data;
+      guint lo = 0, hi = chunk->len;
+
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (event_key_compare (&keys[mid], key) < 0)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      for (; lo < chunk->len && event_key_compare (&keys[lo], key) == 0; lo++)
+        count++;
+    }
+  return count;
+}
+
+/* Drops from the sorted pending rows those already in the workspace: of the
+ * rows with one key, the first as many as the workspace held before this run,
+ * less those that earlier chunks skipped. Unless this is the @last chunk, the
+ * keys skipped are remembered for the next ones. */
+static gboolean
+drop_existing_events (ImportRun  *run,
+                      gboolean    last,
+                      GError    **error)
+{
+  PendingEvent *rows = (PendingEvent *) run->pending->data;
+  guint n = run->pending->len;
+  g_autofree guint32 *there = g_new0 (guint32, n);
+  g_autoptr(GArray) skipped = last ? NULL : g_array_new (FALSE, FALSE, sizeof (EventKey));
+  guint out = 0;
+
+  if (!count_stored (run, there, error))
+    return FALSE;
+
+  for (guint a = 0, b; a < n; a = b)
+    {
+      const EventKey *key = &rows[a].key;
+      guint j = there[a];
+      guint skip;
+
+      for (b = a + 1; b < n && event_key_compare (&rows[b].key, key) == 0; b++)
+        ;
+      if (j > 0 && run->skipped_before->len > 0)
+        j -= MIN (j, count_skipped_before (run, key));
+
+      skip = MIN (b - a, j);
+      run->already += skip;
+      for (guint r = 0; skipped != NULL && r < skip; r++)
+        g_array_append_vals (skipped, key, 1);   /* in key order */
+      /* out <= a: moving rows down never overwrites one still to be read */
+      for (guint r = a + skip; r < b; r++)
+        rows[out++] = rows[r];
+    }
+
+  g_debug ("%s: %u of %u rows already in the workspace", run->self->display_name, n - out, n);
+  g_array_set_size (run->pending, out);
+  if (skipped != NULL && skipped->len > 0)
+    g_ptr_array_add (run->skipped_before, g_steal_pointer (&skipped));
+  return TRUE;
 }
 
 static void
@@ -2205,13 +2594,13 @@ bind_pending_event (ImportRun          *run,
                     int                 base,
                     const PendingEvent *pe)
 {
-  sqlite3_bind_int64 (stmt, base + 1, pe->lead_id);
-  sqlite3_bind_int64 (stmt, base + 2, pe->type_id);
-  if (pe->detail_id != 0)
-    sqlite3_bind_int64 (stmt, base + 3, pe->detail_id);
+  sqlite3_bind_int64 (stmt, base + 1, pe->key.lead_id);
+  sqlite3_bind_int64 (stmt, base + 2, pe->key.type_id);
+  if (pe->key.detail_id != 0)
+    sqlite3_bind_int64 (stmt, base + 3, pe->key.detail_id);
   else
     sqlite3_bind_null (stmt, base + 3);
-  sqlite3_bind_int64 (stmt, base + 4, pe->occurred_at);
+  sqlite3_bind_int64 (stmt, base + 4, pe->key.occurred_at);
   if (pe->source != 0)
     sqlite3_bind_text (stmt, base + 5, g_ptr_array_index (run->sources, pe->source - 1), -1,
                        SQLITE_STATIC);
@@ -2219,10 +2608,12 @@ bind_pending_event (ImportRun          *run,
     sqlite3_bind_null (stmt, base + 5);
 }
 
-/* Inserts the buffered events sorted by (lead, time), EVENTS_PER_STATEMENT
- * rows per statement: one sqlite3_step() per row costs more than the insert. */
+/* Inserts the buffered events sorted by key, EVENTS_PER_STATEMENT
+ * rows per statement: one sqlite3_step() per row costs more than the insert.
+ * Rows already in the workspace are dropped first; @last: the file's last chunk. */
 static gboolean
 flush_events (ImportRun  *run,
+              gboolean    last,
               GError    **error)
 {
   guint n;
@@ -2233,6 +2624,8 @@ flush_events (ImportRun  *run,
     return TRUE;
 
   g_array_sort (run->pending, pending_event_compare);
+  if (run->check_existing && !drop_existing_events (run, last, error))
+    return FALSE;
   n = run->pending->len;
 
   for (; i + EVENTS_PER_STATEMENT <= n && rc == SQLITE_DONE; i += EVENTS_PER_STATEMENT)
@@ -2384,7 +2777,7 @@ event_row (ImportRun  *run,
     return ROW_OK;
 
   {
-    PendingEvent pe = { lead_id, occurred_at, type_id, detail_id, 0 };
+    PendingEvent pe = { { lead_id, occurred_at, type_id, detail_id }, 0 };
 
     if (source_len > 0)
       {
@@ -2405,7 +2798,7 @@ event_row (ImportRun  *run,
     g_array_append_val (run->pending, pe);
   }
 
-  if (run->pending->len >= EVENT_CHUNK && !flush_events (run, error))
+  if (run->pending->len >= run->event_chunk && !flush_events (run, FALSE, error))
     return ROW_ERROR;
 
   return ROW_OK;
@@ -2446,6 +2839,10 @@ import_run_clear (ImportRun *run)
   g_clear_pointer (&run->pending, g_array_unref);
   g_clear_pointer (&run->source_ids, g_hash_table_unref);
   g_clear_pointer (&run->sources, g_ptr_array_unref);
+  g_clear_pointer (&run->lead_events, sqlite3_finalize);
+  g_clear_pointer (&run->stored, g_array_unref);
+  g_clear_pointer (&run->skipped_before, g_ptr_array_unref);
+  g_clear_pointer (&run->reader_path, g_free);
 }
 
 /* SHA-256 of the file, computed on a second thread while the import runs.
@@ -2995,8 +3392,8 @@ check_not_imported_before (QualifyImporter  *self,
       g_autofree char *count = qualify_format_count ((guint64) sqlite3_column_int64 (stmt, 2));
 
       g_set_error (error, QUALIFY_IMPORT_ERROR, QUALIFY_IMPORT_ERROR_ALREADY_IMPORTED,
-                   _("%s: this file was already imported on %s (as “%s”, %s events); importing it "
-                     "again would count every event twice. Nothing was written."),
+                   _("%s: this file was already imported on %s (as “%s”, %s events). Nothing "
+                     "was written."),
                    self->display_name, date, (const char *) sqlite3_column_text (stmt, 0), count);
       return FALSE;
     }
@@ -3079,7 +3476,7 @@ do_run (QualifyImporter        *self,
   g_debug ("%s: read %" G_GUINT64_FORMAT " records in %.2f s", self->display_name,
            run->stats->rows, (g_get_monotonic_time () - started) / 1e6);
 
-  if (self->kind == QUALIFY_IMPORT_EVENTS && !flush_events (run, error))
+  if (self->kind == QUALIFY_IMPORT_EVENTS && !flush_events (run, TRUE, error))
     goto failed;
   if (self->kind == QUALIFY_IMPORT_LEADS && !finish_bulk_leads (run, error))
     goto failed;
@@ -3095,9 +3492,10 @@ do_run (QualifyImporter        *self,
     }
   else
     {
-      run->stats->created = run->events;
+      run->stats->created = run->events - run->already;
       run->stats->updated = run->bare_leads;
       run->stats->bare_leads = run->bare_leads;
+      run->stats->already = run->already;
     }
   run->stats->import_id = run->import_id;
 
@@ -3105,15 +3503,17 @@ do_run (QualifyImporter        *self,
   g_debug ("%s: file hashed after %.2f s", self->display_name,
            (g_get_monotonic_time () - started) / 1e6);
 
-  /* Events are appended, not merged: the same export imported twice would
-   * count every event twice. Leads are upserted, so a repeat is harmless. */
+  /* The very same events export again: refused as such rather than reported
+   * row by row as already in the workspace. Leads are upserted, so a repeat
+   * is harmless. */
   if (self->kind == QUALIFY_IMPORT_EVENTS && job.hex != NULL &&
       !check_not_imported_before (self, run, job.hex, error))
     goto failed;
 
   if (!(stmt = _qualify_store_prepare (store,
                                        "UPDATE import_runs SET sha256 = ?, finished_at = ?, rows = ?, "
-                                       "created = ?, updated = ?, skipped = ? WHERE id = ?",
+                                       "created = ?, updated = ?, skipped = ?, already = ?"
+                                       " WHERE id = ?",
                                        error)))
     goto failed;
   sqlite3_bind_text (stmt, 1, job.hex, -1, SQLITE_STATIC);
@@ -3122,7 +3522,8 @@ do_run (QualifyImporter        *self,
   sqlite3_bind_int64 (stmt, 4, run->stats->created);
   sqlite3_bind_int64 (stmt, 5, run->stats->updated);
   sqlite3_bind_int64 (stmt, 6, run->stats->skipped);
-  sqlite3_bind_int64 (stmt, 7, run->import_id);
+  sqlite3_bind_int64 (stmt, 7, run->stats->already);
+  sqlite3_bind_int64 (stmt, 8, run->import_id);
   if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
     {
       _qualify_store_set_error (store, rc, _("Could not record the import"), error);
@@ -3150,6 +3551,7 @@ do_run (QualifyImporter        *self,
   g_clear_pointer (&run->insert_lead, sqlite3_finalize);
   g_clear_pointer (&run->insert_type, sqlite3_finalize);
   g_clear_pointer (&run->insert_detail, sqlite3_finalize);
+  g_clear_pointer (&run->lead_events, sqlite3_finalize);
 
   g_debug ("%s: ready to commit after %.2f s", self->display_name,
            (g_get_monotonic_time () - started) / 1e6);
@@ -3554,6 +3956,7 @@ qualify_importer_run (QualifyImporter        *self,
 
   db = _qualify_store_get_db (self->store);
   import_run_init (self, &run, TRUE, stats ? stats : &local_stats);
+  run.cancellable = cancellable;
 
   /* A bigger page cache for the duration of the import; foreign keys are
    * checked by construction (every id comes from the tables or was just

@@ -62,6 +62,8 @@ typedef struct
   guint64 skipped;    /* rows with problems */
   gint64  import_id;  /* import_runs row */
   guint64 bare_leads; /* events: leads created for unknown emails (same as updated) */
+  guint64 already;    /* events: rows already in the workspace, not added again (run()
+                         only; validate() leaves 0) */
 } QualifyImportStats;
 
 /* Progress: fraction 0..1 and rows read so far. Called from the thread running

@@ -209,6 +209,10 @@ static const char * const migrations[QUALIFY_STORE_SCHEMA_VERSION] = {
   "  n INTEGER NOT NULL,"
   "  data BLOB NOT NULL"
   ");",
+
+  /* 4 → 5: an events import skips the events the workspace already has (an
+   * export overlapping an earlier one); the run records how many. */
+  "ALTER TABLE import_runs ADD COLUMN already INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* Steps in C, run after the SQL of the same step. */

@@ -27,7 +27,7 @@ typedef enum
 } QualifyStoreError;
 
 /* Bumped by every forward migration in qualify-store.c. */
-#define QUALIFY_STORE_SCHEMA_VERSION 4
+#define QUALIFY_STORE_SCHEMA_VERSION 5
 
 #define QUALIFY_TYPE_STORE (qualify_store_get_type ())
 G_DECLARE_FINAL_TYPE (QualifyStore, qualify_store, QUALIFY, STORE, GObject)

@@ -124,9 +124,11 @@ struct _QualifyImportDialog
   GtkLabel               *progress_label;
   AdwStatusPage          *result_page;
   AdwActionRow           *created_row;
+  AdwActionRow           *already_row;
   AdwActionRow           *updated_row;
   AdwActionRow           *skipped_row;
   GtkLabel               *created_label;
+  GtkLabel               *already_label;
   GtkLabel               *updated_label;
   GtkLabel               *skipped_label;
   GtkButton              *save_problems_button;
@@ -1296,6 +1298,7 @@ import_done_cb (GObject      *object,
   g_autoptr(QualifyImportDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *created = NULL;
+  g_autofree char *already = NULL;
   g_autofree char *updated = NULL;
   g_autofree char *skipped = NULL;
   g_autofree char *description = NULL;
@@ -1316,10 +1319,12 @@ import_done_cb (GObject      *object,
   import_finished (self, NULL);
 
   created = qualify_format_count (stats.created);
+  already = qualify_format_count (stats.already);
   updated = qualify_format_count (stats.updated);
   skipped = qualify_format_count (stats.skipped);
   rows = qualify_format_count (stats.rows);
   gtk_label_set_label (self->created_label, created);
+  gtk_label_set_label (self->already_label, already);
   gtk_label_set_label (self->updated_label, updated);
   gtk_label_set_label (self->skipped_label, skipped);
   gtk_widget_set_visible (GTK_WIDGET (self->save_problems_button), stats.skipped > 0);
@@ -1717,9 +1722,11 @@ qualify_import_dialog_class_init (QualifyImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, progress_label);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, result_page);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, created_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, already_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, updated_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, skipped_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, created_label);
+  gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, already_label);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, updated_label);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, skipped_label);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, save_problems_button);
@@ -2006,6 +2013,7 @@ qualify_import_dialog_new (GtkWindow         *parent,
   if (kind == QUALIFY_IMPORT_EVENTS)
     {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->created_row), _("Events added"));
+      gtk_widget_set_visible (GTK_WIDGET (self->already_row), TRUE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->updated_row),
                                      _("Leads created for unknown emails"));
     }

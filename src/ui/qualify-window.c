@@ -446,6 +446,17 @@ rescored_cb (GObject      *source,
     else
       title = g_strdup_printf (ngettext ("Imported %s event", "Imported %s events", n), count);
 
+    if (data->stats.already > 0)
+      {
+        g_autofree char *already = qualify_format_count (data->stats.already);
+        /* Translators: appended to "Imported 120 events": " · 3,400 already there" (events an
+         * earlier import added, not added again) */
+        g_autofree char *with_already = g_strdup_printf (_("%s · %s already there"), title, already);
+
+        g_free (title);
+        title = g_steal_pointer (&with_already);
+      }
+
     if (data->stats.skipped > 0)
       {
         /* Translators: appended to "Imported 12,403 leads": " · 37 rows skipped" */
