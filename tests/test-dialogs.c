@@ -336,6 +336,108 @@ test_import_events (Fixture       *fixture,
   close_dialog (dialog);
 }
 
+static gboolean
+window_idle (gpointer data)
+{
+  return !qualify_window_get_loading (data);
+}
+
+/* The import dialog other than @old, among the toplevels. */
+static QualifyImportDialog *
+find_other_import_dialog (QualifyImportDialog *old)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (QUALIFY_IS_IMPORT_DIALOG (l->data) && l->data != (gpointer) old)
+      return l->data;
+  return NULL;
+}
+
+static void
+test_import_events_hint (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *events_path = qt_fixture_path ("app-events.csv");
+  g_autoptr(GFile) events_file = g_file_new_for_path (events_path);
+  g_autoptr(QualifyApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  QualifyImportDialog *dialog;
+  QualifyImportDialog *events;
+  QualifyWindow *window;
+  QualifyImportStats stats;
+  const char *subtitle = NULL;
+
+  /* A leads file: the usual summary, no hint. */
+  dialog = open_import_dialog (fixture, QUALIFY_IMPORT_LEADS, "app-leads.csv");
+  g_assert_true (_qualify_import_dialog_get_validation (dialog, NULL));
+  g_assert_null (_qualify_import_dialog_get_events_hint (dialog, NULL));
+  g_assert_true (_qualify_import_dialog_summary_shown (dialog));
+  g_assert_nonnull (strstr (_qualify_import_dialog_get_summary (dialog), "rows ready"));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.as-events", NULL) &&
+                  find_other_import_dialog (dialog) != NULL);
+  close_dialog (dialog);
+
+  /* An events export in the leads dialog the window opens (header Import, Ctrl+I). */
+  app = qualify_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  window = qualify_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  qualify_window_open_workspace (window, fixture->workspace);
+  qt_wait_for_full (window_idle, window, 90, "the window to open the workspace");
+
+  dialog = QUALIFY_IMPORT_DIALOG (qualify_window_import_file (window, QUALIFY_IMPORT_LEADS,
+                                                              events_file));
+  g_assert_nonnull (dialog);
+  g_object_ref (dialog);
+  qt_wait_for_full (import_settled, dialog, 90, "the events file to be read and checked");
+
+  g_assert_cmpstr (_qualify_import_dialog_get_page (dialog), ==, "preview");
+  g_assert_cmpstr (_qualify_import_dialog_get_events_hint (dialog, &subtitle), ==,
+                   "This looks like an events export");
+  g_assert_cmpstr (subtitle, ==, "Columns “type” and “occurred_at” are event columns");
+  g_assert_false (_qualify_import_dialog_summary_shown (dialog));
+  /* Importing as leads stays possible: a leads file may have such columns. */
+  g_assert_true (_qualify_import_dialog_get_validation (dialog, &stats));
+  g_assert_cmpuint (stats.skipped, ==, 0);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (dialog)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.as-events", NULL));
+
+  /* This dialog is gone, and the window's events dialog reads the same file. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  events = find_other_import_dialog (dialog);
+  g_assert_nonnull (events);
+  g_object_ref (events);
+  g_assert_cmpint (_qualify_import_dialog_get_kind (events), ==, QUALIFY_IMPORT_EVENTS);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (events)), ==, "Import Events");
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (events)) == GTK_WINDOW (window));
+  g_assert_true (g_file_equal (_qualify_import_dialog_get_file (events), events_file));
+  qt_wait_for_full (import_settled, events, 90, "the events dialog to read and check the file");
+  g_assert_cmpstr (_qualify_import_dialog_get_page (events), ==, "preview");
+  g_assert_null (_qualify_import_dialog_get_events_hint (events, NULL));
+  g_assert_true (_qualify_import_dialog_get_validation (events, &stats));
+  g_assert_cmpuint (stats.rows, >, 0);
+
+  /* Nothing was written by the leads dialog (nor yet by the events one). */
+  {
+    g_autoptr(QualifyStore) store = qualify_store_open (fixture->workspace, &error);
+    QualifyStoreStats store_stats = { 0 };
+
+    g_assert_no_error (error);
+    qualify_store_get_stats (store, &store_stats, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (store_stats.leads, ==, 0);
+    g_assert_cmpint (store_stats.events, ==, 0);
+  }
+
+  close_dialog (events);
+  g_object_unref (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_import_cancel (Fixture       *fixture,
                     gconstpointer  data)
@@ -823,6 +925,7 @@ main (int   argc,
   ADD ("/dialogs/import/leads", test_import_leads);
   ADD ("/dialogs/import/no-email", test_import_no_email);
   ADD ("/dialogs/import/events", test_import_events);
+  ADD ("/dialogs/import/events-hint", test_import_events_hint);
   ADD ("/dialogs/import/cancel", test_import_cancel);
   ADD ("/dialogs/import/bad-file", test_import_bad_file);
   ADD ("/dialogs/export/csv-json", test_export);

@@ -45,6 +45,14 @@ guint       _qualify_import_dialog_get_n_preview_rows (QualifyImportDialog *self
 gboolean    _qualify_import_dialog_get_validation   (QualifyImportDialog *self,
                                                      QualifyImportStats  *stats);
 const char *_qualify_import_dialog_get_summary      (QualifyImportDialog *self);
+/* FALSE when the events hint shows instead of the summary row. */
+gboolean    _qualify_import_dialog_summary_shown    (QualifyImportDialog *self);
+/* Title and subtitle of the "looks like an events export" row; NULL when hidden.
+ * Activate "import.as-events" to follow it. */
+const char *_qualify_import_dialog_get_events_hint  (QualifyImportDialog  *self,
+                                                     const char          **subtitle);
+QualifyImportKind _qualify_import_dialog_get_kind   (QualifyImportDialog *self);
+GFile      *_qualify_import_dialog_get_file         (QualifyImportDialog *self);
 /* TRUE once the import finished. */
 gboolean    _qualify_import_dialog_get_result       (QualifyImportDialog *self,
                                                      QualifyImportStats  *stats);

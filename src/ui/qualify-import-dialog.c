@@ -15,6 +15,7 @@
 #include "qualify-parse.h"
 #include "qualify-import-dialog.h"
 #include "qualify-import-dialog-private.h"
+#include "qualify-window.h"
 
 /* How the dialog works
  *
@@ -119,6 +120,8 @@ struct _QualifyImportDialog
   AdwActionRow           *summary_row;
   GtkImage               *summary_icon;
   GtkSpinner             *summary_spinner;
+  AdwActionRow           *events_row;
+  GtkButton              *events_button;
   GtkLabel               *progress_title;
   GtkProgressBar         *progress_bar;
   GtkLabel               *progress_label;
@@ -139,6 +142,10 @@ struct _QualifyImportDialog
   QualifyImportKind       kind;
   GFile                  *file;
   GSettings              *settings;
+  /* Leads only: the headers of the file that the events auto-mapping takes for an
+   * event type and an event time; both set = the file looks like an events export. */
+  char                   *event_type_header;
+  char                   *event_time_header;
 
   GArray                 *choices;      /* of Choice */
   GPtrArray              *columns;      /* of Column */
@@ -502,6 +509,9 @@ update_actions (QualifyImportDialog *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.start", can_import);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.cancel", self->importing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.as-events",
+                                 !self->importing && !self->imported && self->file != NULL &&
+                                 self->event_type_header != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.choose",
                                  !self->importing && !self->imported);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.back",
@@ -819,6 +829,45 @@ clear_columns (QualifyImportDialog *self)
   g_ptr_array_set_size (self->columns, 0);
 }
 
+/* A leads file whose headers the events auto-mapping would take for an event type
+ * and an event time is most likely an events export picked in the wrong dialog. */
+static void
+find_event_headers (QualifyImportDialog *self,
+                    GPtrArray           *mappings)
+{
+  g_clear_pointer (&self->event_type_header, g_free);
+  g_clear_pointer (&self->event_time_header, g_free);
+
+  if (self->kind != QUALIFY_IMPORT_LEADS)
+    return;
+
+  for (guint i = 0; i < mappings->len; i++)
+    {
+      const QualifyColumnMapping *mapping = g_ptr_array_index (mappings, i);
+      const char *target;
+
+      if (mapping->header == NULL)
+        continue;
+      target = qualify_importer_guess_target (QUALIFY_IMPORT_EVENTS, mapping->header);
+      if (g_strcmp0 (target, "type") == 0 && self->event_type_header == NULL)
+        self->event_type_header = g_strdup (mapping->header);
+      else if (g_strcmp0 (target, "occurred_at") == 0 && self->event_time_header == NULL)
+        self->event_time_header = g_strdup (mapping->header);
+    }
+
+  if (self->event_type_header == NULL || self->event_time_header == NULL)
+    {
+      g_clear_pointer (&self->event_type_header, g_free);
+      g_clear_pointer (&self->event_time_header, g_free);
+    }
+}
+
+static gboolean
+looks_like_events (QualifyImportDialog *self)
+{
+  return self->event_type_header != NULL && self->event_time_header != NULL;
+}
+
 static void
 fill_columns (QualifyImportDialog *self,
               GPtrArray           *mappings,
@@ -828,6 +877,7 @@ fill_columns (QualifyImportDialog *self,
   gboolean any_saved = FALSE;
 
   clear_columns (self);
+  find_event_headers (self, mappings);
 
   for (guint i = 0; i < self->choices->len; i++)
     gtk_string_list_append (labels, g_array_index (self->choices, Choice, i).label);
@@ -908,6 +958,35 @@ add_problem_row (QualifyImportDialog *self,
   g_ptr_array_add (self->problem_rows, row);
 }
 
+/* Shows (or hides) the row that offers to import the file as events; @instead
+ * hides the summary row, for when it would only say the leads are ready. While
+ * shown, "Import as Events" is the suggested action, not the header's Import. */
+static void
+show_events_hint (QualifyImportDialog *self,
+                  gboolean             show,
+                  gboolean             instead)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->events_row), show);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_row), !(show && instead));
+
+  if (show)
+    {
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: the names of two columns of the chosen file */
+      subtitle = g_strdup_printf (_("Columns “%s” and “%s” are event columns"),
+                                  self->event_type_header, self->event_time_header);
+      adw_action_row_set_subtitle (self->events_row, subtitle);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->import_button), "suggested-action");
+      gtk_button_set_label (self->import_button, _("Import as _Leads"));
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->import_button), "suggested-action");
+      gtk_button_set_label (self->import_button, _("_Import"));
+    }
+}
+
 static void
 set_summary (QualifyImportDialog *self,
              const char          *icon_name,
@@ -915,6 +994,8 @@ set_summary (QualifyImportDialog *self,
              const char          *subtitle,
              gboolean             busy)
 {
+  show_events_hint (self, FALSE, FALSE);
+
   gtk_image_set_from_icon_name (self->summary_icon, icon_name);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->summary_row), subtitle ? subtitle : "");
@@ -1024,6 +1105,9 @@ check_done_cb (GObject      *object,
                                                             : "dialog-error-symbolic",
                  title, _("Rows with problems are skipped; you can save them after the import."),
                  FALSE);
+
+  if (job->stats.rows > 0 && looks_like_events (self))
+    show_events_hint (self, TRUE, job->stats.skipped == 0);
 
   problems = qualify_importer_get_problems (job->importer);
   for (guint i = 0; problems != NULL && i < problems->len && i < SHOWN_PROBLEMS; i++)
@@ -1533,6 +1617,39 @@ start_action (GtkWidget  *widget,
 }
 
 static void
+as_events_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  QualifyImportDialog *self = QUALIFY_IMPORT_DIALOG (widget);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *workspace_path = NULL;
+
+  if (self->importing || self->imported || self->file == NULL)
+    return;
+
+  file = g_object_ref (self->file);
+  workspace_path = g_strdup (self->workspace_path);
+  if (parent != NULL)
+    g_object_ref (parent);
+  gtk_window_destroy (GTK_WINDOW (self));
+
+  /* The window's own import, so that it rescores the leads afterwards. */
+  if (QUALIFY_IS_WINDOW (parent))
+    qualify_window_import_file (QUALIFY_WINDOW (parent), QUALIFY_IMPORT_EVENTS, file);
+  else
+    {
+      GtkWindow *dialog = qualify_import_dialog_new (parent, workspace_path,
+                                                     QUALIFY_IMPORT_EVENTS);
+
+      qualify_import_dialog_set_file (QUALIFY_IMPORT_DIALOG (dialog), file);
+      gtk_window_present (dialog);
+    }
+  g_clear_object (&parent);
+}
+
+static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1656,6 +1773,8 @@ qualify_import_dialog_finalize (GObject *object)
 
   g_clear_pointer (&self->workspace_path, g_free);
   g_clear_pointer (&self->encoding, g_free);
+  g_clear_pointer (&self->event_type_header, g_free);
+  g_clear_pointer (&self->event_time_header, g_free);
   g_clear_object (&self->file);
   g_clear_object (&self->settings);
   g_clear_object (&self->read_cancellable);
@@ -1717,6 +1836,8 @@ qualify_import_dialog_class_init (QualifyImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, summary_row);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, summary_icon);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, summary_spinner);
+  gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, events_row);
+  gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, events_button);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, progress_title);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, QualifyImportDialog, progress_label);
@@ -1739,6 +1860,7 @@ qualify_import_dialog_class_init (QualifyImportDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "import.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "import.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "import.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "import.as-events", NULL, as_events_action);
   gtk_widget_class_install_action (widget_class, "import.save-problems", NULL,
                                    save_problems_action);
 
@@ -1920,6 +2042,43 @@ _qualify_import_dialog_get_validation (QualifyImportDialog *self,
   if (stats != NULL)
     *stats = self->check_stats;
   return TRUE;
+}
+
+const char *
+_qualify_import_dialog_get_events_hint (QualifyImportDialog  *self,
+                                        const char          **subtitle)
+{
+  g_return_val_if_fail (QUALIFY_IS_IMPORT_DIALOG (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->events_row)))
+    return NULL;
+  if (subtitle != NULL)
+    *subtitle = adw_action_row_get_subtitle (self->events_row);
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->events_row));
+}
+
+gboolean
+_qualify_import_dialog_summary_shown (QualifyImportDialog *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_IMPORT_DIALOG (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->summary_row));
+}
+
+QualifyImportKind
+_qualify_import_dialog_get_kind (QualifyImportDialog *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_IMPORT_DIALOG (self), QUALIFY_IMPORT_LEADS);
+
+  return self->kind;
+}
+
+GFile *
+_qualify_import_dialog_get_file (QualifyImportDialog *self)
+{
+  g_return_val_if_fail (QUALIFY_IS_IMPORT_DIALOG (self), NULL);
+
+  return self->file;
 }
 
 const char *
