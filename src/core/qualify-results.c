@@ -313,7 +313,7 @@ block_lead_id (const Block *b,
   return b->ids != NULL ? b->ids[i] : b->first + (gint64) i;
 }
 
-/* Takes a reference on @data; FALSE (and @b cleared) when it is damaged. */
+/* Takes a reference on @data; FALSE (and nothing held by @b) when it is damaged. */
 static gboolean
 block_parse (GBytes *data,
              Block  *b)
@@ -403,7 +403,10 @@ block_parse (GBytes *data,
       guint64 step = block_word (b, COL_LEAD, i);
 
       if (i == 0 ? step != 1 : (step == 0 || step > (guint64) G_MAXINT64 || id > G_MAXINT64 - (gint64) step))
-        return FALSE;
+        {
+          g_clear_pointer (&b->ids, g_free);
+          return FALSE;
+        }
       if (i > 0)
         id += (gint64) step;
       if (step != 1 && b->ids == NULL)
@@ -509,35 +512,78 @@ damaged_error (QualifyStore  *store,
   return FALSE;
 }
 
+/* Every stored block, parsed, in lead order, into @blocks (of Block). Returns
+ * SQLITE_OK, an SQLite error, or SQLITE_CORRUPT with the damaged block's
+ * first lead in @damaged. */
+static int
+read_blocks (sqlite3 *db,
+             GArray  *blocks,
+             gint64  *damaged)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if ((rc = sqlite3_prepare_v2 (db, "SELECT first_lead_id, data FROM result_blocks ORDER BY first_lead_id",
+                                -1, &stmt, NULL)) != SQLITE_OK)
+    return rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 first = sqlite3_column_int64 (stmt, 0);
+      g_autoptr(GBytes) data = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+      Block block;
+
+      if (!block_parse (data, &block))
+        {
+          *damaged = first;
+          rc = SQLITE_CORRUPT;
+          break;
+        }
+      g_array_append_val (blocks, block);
+      if (block.first != first)
+        {
+          *damaged = first;
+          rc = SQLITE_CORRUPT;
+          break;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static GArray *
+blocks_new (void)
+{
+  GArray *blocks = g_array_new (FALSE, FALSE, sizeof (Block));
+
+  g_array_set_clear_func (blocks, (GDestroyNotify) block_clear);
+  return blocks;
+}
+
 gboolean
 _qualify_results_foreach_block (QualifyStore            *store,
                                 QualifyResultsBlockFunc  func,
                                 gpointer                 user_data,
                                 GError                 **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) blocks = blocks_new ();
+  gint64 damaged = 0;
   int rc;
 
-  if (!(stmt = _qualify_store_prepare (store, "SELECT first_lead_id, data FROM result_blocks"
-                                              " ORDER BY first_lead_id", error)))
-    return FALSE;
+  if ((rc = read_blocks (_qualify_store_get_db (store), blocks, &damaged)) == SQLITE_CORRUPT)
+    return damaged_error (store, damaged, error);
+  if (rc != SQLITE_OK)
+    return _qualify_store_set_error (store, rc, _("Could not read the stored results"), error);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < blocks->len; i++)
     {
-      gint64 first = sqlite3_column_int64 (stmt, 0);
-      g_autoptr(GBytes) data = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
-      g_autofree QualifyResult *rows = NULL;
-      guint n;
-      gsize len;
-      const guint8 *bytes = g_bytes_get_data (data, &len);
+      const Block *block = &g_array_index (blocks, Block, i);
+      g_autofree QualifyResult *rows = block_rows (block);
 
-      if (!_qualify_results_decode (bytes, len, &rows, &n) || rows[0].lead_id != first)
-        return damaged_error (store, first, error);
-      if (!func (first, data, rows, n, user_data, error))
+      if (!func (block->first, block->data, rows, block->n, user_data, error))
         return FALSE;
     }
-  if (rc != SQLITE_DONE)
-    return _qualify_store_set_error (store, rc, _("Could not read the stored results"), error);
 
   return TRUE;
 }
@@ -714,7 +760,7 @@ static int
 results_update_snapshot (ResultsTable *t)
 {
   Snapshot *s;
-  sqlite3_stmt *stmt = NULL;
+  gint64 damaged = 0;
   unsigned int data_version = 0;
   sqlite3_int64 total_changes = sqlite3_total_changes64 (t->db);
   int rc;
@@ -725,14 +771,9 @@ results_update_snapshot (ResultsTable *t)
     return SQLITE_OK;
 
   g_clear_pointer (&t->snapshot, snapshot_unref);
-  if ((rc = sqlite3_prepare_v2 (t->db, "SELECT first_lead_id, data FROM result_blocks ORDER BY first_lead_id",
-                                -1, &stmt, NULL)) != SQLITE_OK)
-    return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
-
   s = g_new0 (Snapshot, 1);
   g_atomic_ref_count_init (&s->ref);
-  s->blocks = g_array_new (FALSE, FALSE, sizeof (Block));
-  g_array_set_clear_func (s->blocks, (GDestroyNotify) block_clear);
+  s->blocks = blocks_new ();
   s->data_version = data_version;
   s->total_changes = total_changes;
   s->writes = t->writes;
@@ -740,27 +781,12 @@ results_update_snapshot (ResultsTable *t)
    * counters above: such a snapshot serves only the statement that took it */
   s->in_write = sqlite3_txn_state (t->db, "main") == SQLITE_TXN_WRITE;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 first = sqlite3_column_int64 (stmt, 0);
-      g_autoptr(GBytes) data = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
-      Block b;
-
-      if (!block_parse (data, &b) || b.first != first)
-        {
-          if (b.data != NULL)
-            block_clear (&b);
-          sqlite3_finalize (stmt);
-          snapshot_unref (s);
-          return results_set_error (&t->base, SQLITE_CORRUPT,
-                                    "the stored results are damaged (block from lead %lld)", (long long) first);
-        }
-      g_array_append_val (s->blocks, b);
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
+  if ((rc = read_blocks (t->db, s->blocks, &damaged)) != SQLITE_OK)
     {
       snapshot_unref (s);
+      if (rc == SQLITE_CORRUPT)
+        return results_set_error (&t->base, rc, "the stored results are damaged (block from lead %lld)",
+                                  (long long) damaged);
       return results_set_error (&t->base, rc, "%s", sqlite3_errmsg (t->db));
     }
 
